@@ -1,0 +1,326 @@
+//! The per-thread queues: nextTick, microtasks and immediates.
+//!
+//! Node keeps one event loop per process; we keep one per thread, in a
+//! thread-local, because a stream lives on the thread that made it. The
+//! queues hold boxed callbacks; draining takes one out, drops the borrow and
+//! only then calls it, so a callback may queue more work (or anything else).
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::task::Waker;
+
+type Callback = Box<dyn FnOnce() + 'static>;
+
+/// The identity of a callback queued with [`set_immediate`], for
+/// [`clear_immediate`].
+///
+/// # Examples
+///
+/// ```
+/// streams_core::run(async {
+///     let id = streams_core::set_immediate(|| unreachable!("cleared"));
+///     assert!(streams_core::clear_immediate(id));
+/// });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ImmediateId(u64);
+
+pub(crate) struct Loop {
+    ticks: RefCell<VecDeque<Callback>>,
+    microtasks: RefCell<VecDeque<Callback>>,
+    immediates: RefCell<VecDeque<(ImmediateId, Callback)>>,
+    next_immediate: Cell<u64>,
+    /// True while [`drain_ticks`] runs: a nested drain returns at once and
+    /// the outer one picks up what was queued.
+    draining: Cell<bool>,
+    /// How many macrotask polls are on the stack; each drains ticks when it
+    /// returns, so queueing a tick need not wake the backstop driver.
+    macrotask_depth: Cell<u32>,
+    pub(crate) tick_driver: RefCell<Option<Waker>>,
+    pub(crate) immediate_driver: RefCell<Option<Waker>>,
+    pub(crate) drivers_installed: Cell<bool>,
+    live_tasks: Cell<usize>,
+    idle_waker: RefCell<Option<Waker>>,
+}
+
+thread_local! {
+    static LOOP: Loop = const {
+        Loop {
+            ticks: RefCell::new(VecDeque::new()),
+            microtasks: RefCell::new(VecDeque::new()),
+            immediates: RefCell::new(VecDeque::new()),
+            next_immediate: Cell::new(0),
+            draining: Cell::new(false),
+            macrotask_depth: Cell::new(0),
+            tick_driver: RefCell::new(None),
+            immediate_driver: RefCell::new(None),
+            drivers_installed: Cell::new(false),
+            live_tasks: Cell::new(0),
+            idle_waker: RefCell::new(None),
+        }
+    };
+}
+
+pub(crate) fn with_loop<R>(f: impl FnOnce(&Loop) -> R) -> R {
+    LOOP.with(f)
+}
+
+fn wake(slot: &RefCell<Option<Waker>>) {
+    // Clone out of the cell first: waking must not run with the borrow held.
+    let waker = slot.borrow().clone();
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+/// Queues `f` to run when the current macrotask is over, before any
+/// immediate, timer or I/O completion: Node's `process.nextTick`.
+///
+/// Ticks run in FIFO order, and a tick queued by a tick runs in the same
+/// drain. The queue is drained after every poll of a future run by
+/// [`run`](crate::run) or [`spawn`](crate::spawn), after every callback the
+/// streams dispatch themselves, and, as a backstop, by a driver task for
+/// code spawned with plain `tokio::task::spawn_local`.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// streams_core::run(async move {
+///     let l2 = l.clone();
+///     streams_core::next_tick(move || l2.borrow_mut().push("tick"));
+///     l.borrow_mut().push("sync");
+/// });
+/// assert_eq!(*log.borrow(), ["sync", "tick"]);
+/// ```
+pub fn next_tick(f: impl FnOnce() + 'static) {
+    LOOP.with(|l| {
+        let was_empty = {
+            let mut ticks = l.ticks.borrow_mut();
+            let was_empty = ticks.is_empty();
+            ticks.push_back(Box::new(f));
+            was_empty
+        };
+        if was_empty && !l.draining.get() && l.macrotask_depth.get() == 0 {
+            wake(&l.tick_driver);
+        }
+    })
+}
+
+/// Queues `f` as a microtask: it runs after the nextTick queue is empty,
+/// in the same drain, like a promise continuation in Node.
+///
+/// Node's order holds: all pending ticks, then all microtasks (including
+/// microtasks queued by microtasks), then the ticks those queued, and so on
+/// until both queues are empty.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// streams_core::run(async move {
+///     let (a, b) = (l.clone(), l.clone());
+///     streams_core::queue_microtask(move || a.borrow_mut().push("microtask"));
+///     streams_core::next_tick(move || b.borrow_mut().push("tick"));
+/// });
+/// assert_eq!(*log.borrow(), ["tick", "microtask"]);
+/// ```
+pub fn queue_microtask(f: impl FnOnce() + 'static) {
+    LOOP.with(|l| {
+        let was_empty = {
+            let mut queue = l.microtasks.borrow_mut();
+            let was_empty = queue.is_empty();
+            queue.push_back(Box::new(f));
+            was_empty
+        };
+        if was_empty && !l.draining.get() && l.macrotask_depth.get() == 0 {
+            wake(&l.tick_driver);
+        }
+    })
+}
+
+/// Queues `f` to run in the next check phase: after the current ticks and
+/// microtasks, and after I/O that is ready has been polled. Node's
+/// `setImmediate`.
+///
+/// Immediates run in FIFO order, each followed by a full drain of the
+/// nextTick queue. An immediate queued by an immediate runs in the next
+/// round, after I/O has been polled again.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// streams_core::run(async move {
+///     let (a, b) = (l.clone(), l.clone());
+///     streams_core::set_immediate(move || a.borrow_mut().push("immediate"));
+///     streams_core::next_tick(move || b.borrow_mut().push("tick"));
+/// });
+/// assert_eq!(*log.borrow(), ["tick", "immediate"]);
+/// ```
+pub fn set_immediate(f: impl FnOnce() + 'static) -> ImmediateId {
+    LOOP.with(|l| {
+        let id = ImmediateId(l.next_immediate.get());
+        l.next_immediate.set(id.0 + 1);
+        let was_empty = {
+            let mut queue = l.immediates.borrow_mut();
+            let was_empty = queue.is_empty();
+            queue.push_back((id, Box::new(f)));
+            was_empty
+        };
+        if was_empty {
+            wake(&l.immediate_driver);
+        }
+        id
+    })
+}
+
+/// Cancels an immediate that has not run yet (Node's `clearImmediate`).
+/// Returns whether it was still queued.
+///
+/// # Examples
+///
+/// ```
+/// streams_core::run(async {
+///     let id = streams_core::set_immediate(|| panic!("never runs"));
+///     assert!(streams_core::clear_immediate(id));
+///     assert!(!streams_core::clear_immediate(id));
+/// });
+/// ```
+pub fn clear_immediate(id: ImmediateId) -> bool {
+    LOOP.with(|l| {
+        let mut queue = l.immediates.borrow_mut();
+        match queue.iter().position(|(queued, _)| *queued == id) {
+            Some(index) => {
+                // Dropped after the borrow ends: a callback's captures may
+                // have destructors that touch the loop.
+                let removed = queue.remove(index);
+                drop(queue);
+                drop(removed);
+                true
+            }
+            None => false,
+        }
+    })
+}
+
+/// Resets `draining` even if a callback panics, so the loop stays usable.
+struct DrainGuard<'a>(&'a Cell<bool>);
+
+impl Drop for DrainGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+/// Runs every queued tick and microtask, in Node's order, until both queues
+/// are empty. A nested call (from inside a tick) returns at once: the outer
+/// drain runs what it queued.
+///
+/// The streams call this after each callback they dispatch from a task; you
+/// need it only when you drive streams from code that is neither
+/// [`run`](crate::run), [`spawn`](crate::spawn) nor under the backstop
+/// driver, such as a hand-written `Future::poll`.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::Cell, rc::Rc};
+///
+/// let ran = Rc::new(Cell::new(false));
+/// let r = ran.clone();
+/// streams_core::next_tick(move || r.set(true));
+/// assert!(!ran.get());
+/// streams_core::drain_ticks();
+/// assert!(ran.get());
+/// ```
+pub fn drain_ticks() {
+    LOOP.with(|l| {
+        if l.draining.replace(true) {
+            return;
+        }
+        let _guard = DrainGuard(&l.draining);
+        loop {
+            loop {
+                let tick = l.ticks.borrow_mut().pop_front();
+                match tick {
+                    Some(tick) => tick(),
+                    None => break,
+                }
+            }
+            loop {
+                let task = l.microtasks.borrow_mut().pop_front();
+                match task {
+                    Some(task) => task(),
+                    None => break,
+                }
+            }
+            if l.ticks.borrow().is_empty() {
+                break;
+            }
+        }
+    })
+}
+
+impl Loop {
+    pub(crate) fn enter_macrotask(&self) {
+        self.macrotask_depth.set(self.macrotask_depth.get() + 1);
+    }
+
+    pub(crate) fn leave_macrotask(&self) {
+        self.macrotask_depth.set(self.macrotask_depth.get() - 1);
+    }
+
+    pub(crate) fn has_ticks(&self) -> bool {
+        !self.ticks.borrow().is_empty() || !self.microtasks.borrow().is_empty()
+    }
+
+    pub(crate) fn has_immediates(&self) -> bool {
+        !self.immediates.borrow().is_empty()
+    }
+
+    pub(crate) fn immediate_count(&self) -> usize {
+        self.immediates.borrow().len()
+    }
+
+    pub(crate) fn pop_immediate(&self) -> Option<Callback> {
+        self.immediates.borrow_mut().pop_front().map(|(_, f)| f)
+    }
+
+    pub(crate) fn task_started(&self) {
+        self.live_tasks.set(self.live_tasks.get() + 1);
+    }
+
+    pub(crate) fn task_ended(&self) {
+        self.live_tasks.set(self.live_tasks.get() - 1);
+        if self.live_tasks.get() == 0 {
+            self.wake_idle();
+        }
+    }
+
+    pub(crate) fn live_tasks(&self) -> usize {
+        self.live_tasks.get()
+    }
+
+    pub(crate) fn wake_idle(&self) {
+        wake(&self.idle_waker);
+    }
+
+    pub(crate) fn set_idle_waker(&self, waker: Option<&Waker>) {
+        *self.idle_waker.borrow_mut() = waker.cloned();
+    }
+
+    /// Whether nothing of ours is pending: the condition for `run` to return.
+    pub(crate) fn is_idle(&self) -> bool {
+        !self.has_ticks() && !self.has_immediates() && self.live_tasks.get() == 0
+    }
+}

@@ -1,0 +1,478 @@
+//! The typed event emitter.
+
+use std::any::{Any, TypeId};
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use super::Event;
+
+/// Names one registered listener, for [`EventEmitter::off`].
+///
+/// # Examples
+///
+/// ```
+/// use streams_core::events::{EventEmitter, End};
+///
+/// let emitter = EventEmitter::<()>::new();
+/// let id = emitter.on(End, |_| {});
+/// assert!(emitter.off(id));
+/// assert!(!emitter.off(id));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ListenerId(u64);
+
+/// A listener: its closure is the unsized tail, so one allocation holds it
+/// all and `Rc<Listener<dyn Fn(&A)>>` is a direct call.
+struct Listener<F: ?Sized> {
+    id: ListenerId,
+    once: bool,
+    /// Set when a `once` listener has run, so a re-entrant emit that still
+    /// holds it in its snapshot does not run it twice.
+    fired: Cell<bool>,
+    f: F,
+}
+
+type Handle<A> = Rc<Listener<dyn Fn(&A)>>;
+
+/// A snapshot of one event's listeners.
+type List<A> = Rc<[Handle<A>]>;
+
+/// The listeners of one event. Copy-on-write: `emit` clones the `Rc` (no
+/// allocation) and iterates that snapshot, while `on`/`off` build a new
+/// slice. That gives Node's semantics for free: a listener added during an
+/// emit is not called by it, one removed during it still is.
+struct Slot<A: ?Sized + 'static> {
+    listeners: Rc<[Handle<A>]>,
+}
+
+struct Entry {
+    event: TypeId,
+    name: &'static str,
+    warned: bool,
+    len: usize,
+    slot: Box<dyn Any>,
+    /// Removes a listener by id without knowing the argument type; returns
+    /// the old list, to be dropped once no borrow is held.
+    remove_dyn: fn(&mut Entry, ListenerId) -> Option<Box<dyn Any>>,
+    contains_dyn: fn(&Entry, ListenerId) -> bool,
+}
+
+impl Entry {
+    fn new<A: ?Sized + 'static>(event: TypeId, name: &'static str) -> Entry {
+        let empty: Rc<[Handle<A>]> = Rc::new([]);
+        Entry {
+            event,
+            name,
+            warned: false,
+            len: 0,
+            slot: Box::new(Slot { listeners: empty }),
+            remove_dyn: remove_from::<A>,
+            contains_dyn: contains::<A>,
+        }
+    }
+}
+
+fn remove_from<A: ?Sized + 'static>(entry: &mut Entry, id: ListenerId) -> Option<Box<dyn Any>> {
+    let slot = downcast_mut::<A>(&mut entry.slot);
+    if !slot.listeners.iter().any(|l| l.id == id) {
+        return None;
+    }
+    let kept: Rc<[Handle<A>]> = slot.listeners.iter().filter(|l| l.id != id).cloned().collect();
+    let old = std::mem::replace(&mut slot.listeners, kept);
+    entry.len -= 1;
+    Some(Box::new(old))
+}
+
+fn contains<A: ?Sized + 'static>(entry: &Entry, id: ListenerId) -> bool {
+    entry
+        .slot
+        .downcast_ref::<Slot<A>>()
+        .is_some_and(|slot| slot.listeners.iter().any(|l| l.id == id))
+}
+
+/// An event emitter whose events are types (see [`Event`]).
+///
+/// `T` is the chunk type passed to events such as [`Data`](super::Data);
+/// use `()` when no event depends on it.
+///
+/// Node's semantics hold: listeners run synchronously, in registration
+/// order; `emit` works on a snapshot; `once` listeners are removed before
+/// they run; a listener may add or remove listeners and emit events,
+/// because no borrow is held while user code runs. Past the limit of
+/// listeners for one event (10 by default, see
+/// [`set_max_listeners`](EventEmitter::set_max_listeners)) a warning is
+/// logged once through `tracing`.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::RefCell, rc::Rc};
+/// use streams_core::events::{Data, End, EventEmitter};
+///
+/// let emitter = EventEmitter::<String>::new();
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let s = seen.clone();
+/// emitter.on(Data, move |chunk: &String| s.borrow_mut().push(chunk.clone()));
+/// emitter.once(End, |_| println!("done"));
+///
+/// emitter.emit(Data, &"a".to_string());
+/// emitter.emit(Data, &"b".to_string());
+/// assert!(emitter.emit(End, &()));
+/// assert!(!emitter.emit(End, &())); // the once listener is gone
+/// assert_eq!(*seen.borrow(), ["a", "b"]);
+/// ```
+pub struct EventEmitter<T: 'static = ()> {
+    entries: RefCell<Vec<Entry>>,
+    next_id: Cell<u64>,
+    max_listeners: Cell<usize>,
+    _chunk: PhantomData<fn(&T)>,
+}
+
+/// Node's `EventEmitter.defaultMaxListeners`.
+pub const DEFAULT_MAX_LISTENERS: usize = 10;
+
+impl<T: 'static> Default for EventEmitter<T> {
+    fn default() -> Self {
+        EventEmitter::new()
+    }
+}
+
+impl<T: 'static> fmt::Debug for EventEmitter<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let entries = self.entries.borrow();
+        let mut map = f.debug_map();
+        for entry in entries.iter().filter(|e| e.len > 0) {
+            map.entry(&entry.name, &entry.len);
+        }
+        map.finish()
+    }
+}
+
+impl<T: 'static> EventEmitter<T> {
+    /// An emitter with no listeners.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let emitter = streams_core::events::EventEmitter::<()>::new();
+    /// assert_eq!(emitter.listener_count(streams_core::events::End), 0);
+    /// ```
+    pub fn new() -> EventEmitter<T> {
+        EventEmitter {
+            entries: RefCell::new(Vec::new()),
+            next_id: Cell::new(0),
+            max_listeners: Cell::new(DEFAULT_MAX_LISTENERS),
+            _chunk: PhantomData,
+        }
+    }
+
+    /// Adds `listener` at the end of `event`'s list (Node's `on` /
+    /// `addListener`). Returns its id for [`off`](EventEmitter::off).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, Finish};
+    /// let emitter = EventEmitter::<()>::new();
+    /// emitter.on(Finish, |_| println!("finished"));
+    /// assert_eq!(emitter.listener_count(Finish), 1);
+    /// ```
+    pub fn on<E: Event>(&self, event: E, listener: impl Fn(&E::Arg<T>) + 'static) -> ListenerId {
+        self.add(event, listener, false, false)
+    }
+
+    /// Adds a listener that is removed before it runs the first time
+    /// (Node's `once`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, End};
+    /// let emitter = EventEmitter::<()>::new();
+    /// emitter.once(End, |_| {});
+    /// emitter.emit(End, &());
+    /// assert_eq!(emitter.listener_count(End), 0);
+    /// ```
+    pub fn once<E: Event>(&self, event: E, listener: impl Fn(&E::Arg<T>) + 'static) -> ListenerId {
+        self.add(event, listener, true, false)
+    }
+
+    /// Adds `listener` at the front of `event`'s list (Node's
+    /// `prependListener`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use streams_core::events::{EventEmitter, End};
+    ///
+    /// let emitter = EventEmitter::<()>::new();
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let (a, b) = (log.clone(), log.clone());
+    /// emitter.on(End, move |_| a.borrow_mut().push("second"));
+    /// emitter.prepend_listener(End, move |_| b.borrow_mut().push("first"));
+    /// emitter.emit(End, &());
+    /// assert_eq!(*log.borrow(), ["first", "second"]);
+    /// ```
+    pub fn prepend_listener<E: Event>(
+        &self,
+        event: E,
+        listener: impl Fn(&E::Arg<T>) + 'static,
+    ) -> ListenerId {
+        self.add(event, listener, false, true)
+    }
+
+    /// Adds a `once` listener at the front of `event`'s list (Node's
+    /// `prependOnceListener`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, End};
+    /// let emitter = EventEmitter::<()>::new();
+    /// emitter.prepend_once_listener(End, |_| {});
+    /// assert!(emitter.emit(End, &()));
+    /// assert!(!emitter.emit(End, &()));
+    /// ```
+    pub fn prepend_once_listener<E: Event>(
+        &self,
+        event: E,
+        listener: impl Fn(&E::Arg<T>) + 'static,
+    ) -> ListenerId {
+        self.add(event, listener, true, true)
+    }
+
+    fn add<E: Event>(
+        &self,
+        _event: E,
+        listener: impl Fn(&E::Arg<T>) + 'static,
+        once: bool,
+        prepend: bool,
+    ) -> ListenerId {
+        let id = ListenerId(self.next_id.get());
+        self.next_id.set(id.0 + 1);
+        let handle: Handle<E::Arg<T>> =
+            Rc::new(Listener { id, once, fired: Cell::new(false), f: listener });
+        let warn = {
+            let mut entries = self.entries.borrow_mut();
+            let entry = Self::entry_mut::<E>(&mut entries);
+            let slot = downcast_mut::<E::Arg<T>>(&mut entry.slot);
+            let old = &slot.listeners;
+            let new: Rc<[Handle<E::Arg<T>>]> = if prepend {
+                std::iter::once(handle).chain(old.iter().cloned()).collect()
+            } else {
+                old.iter().cloned().chain(std::iter::once(handle)).collect()
+            };
+            slot.listeners = new;
+            entry.len += 1;
+            let max = self.max_listeners.get();
+            let warn = max > 0 && entry.len > max && !entry.warned;
+            if warn {
+                entry.warned = true;
+            }
+            warn.then_some(entry.len)
+        };
+        if let Some(count) = warn {
+            tracing::warn!(
+                "MaxListenersExceededWarning: Possible EventEmitter memory leak detected. \
+                 {count} {} listeners added. MaxListeners is {}. \
+                 Use set_max_listeners() to increase limit",
+                E::NAME,
+                self.max_listeners.get()
+            );
+        }
+        id
+    }
+
+    fn entry_mut<E: Event>(entries: &mut Vec<Entry>) -> &mut Entry {
+        let event = TypeId::of::<E>();
+        let index = match entries.iter().position(|e| e.event == event) {
+            Some(index) => index,
+            None => {
+                entries.push(Entry::new::<E::Arg<T>>(event, E::NAME));
+                entries.len() - 1
+            }
+        };
+        &mut entries[index]
+    }
+
+    fn snapshot<E: Event>(&self) -> Option<List<E::Arg<T>>> {
+        let event = TypeId::of::<E>();
+        let entries = self.entries.borrow();
+        let entry = entries.iter().find(|e| e.event == event && e.len > 0)?;
+        let slot = entry.slot.downcast_ref::<Slot<E::Arg<T>>>()?;
+        Some(slot.listeners.clone())
+    }
+
+    /// Calls every listener of `event` with `arg`, synchronously and in
+    /// order, and returns whether there was any (Node's `emit`).
+    ///
+    /// An [`Error`](super::Error) event with no listener is logged with
+    /// `tracing::error!` instead of throwing as in Node; streams also record
+    /// it, so it never vanishes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{Data, EventEmitter};
+    /// let emitter = EventEmitter::<u32>::new();
+    /// assert!(!emitter.emit(Data, &1));
+    /// emitter.on(Data, |n: &u32| assert_eq!(*n, 2));
+    /// assert!(emitter.emit(Data, &2));
+    /// ```
+    pub fn emit<E: Event>(&self, event: E, arg: &E::Arg<T>) -> bool {
+        let Some(listeners) = self.snapshot::<E>() else {
+            if E::NAME == "error" {
+                tracing::error!(event = E::NAME, "unhandled 'error' event");
+            }
+            return false;
+        };
+        for listener in listeners.iter() {
+            if listener.once {
+                if listener.fired.replace(true) {
+                    continue;
+                }
+                self.remove::<E>(listener.id);
+            }
+            (listener.f)(arg);
+        }
+        let _ = event;
+        true
+    }
+
+    fn remove<E: Event>(&self, id: ListenerId) {
+        let event = TypeId::of::<E>();
+        let old = {
+            let mut entries = self.entries.borrow_mut();
+            entries
+                .iter_mut()
+                .find(|e| e.event == event)
+                .and_then(|e| remove_from::<E::Arg<T>>(e, id))
+        };
+        drop(old);
+    }
+
+    /// Removes the listener `id`, whatever its event (Node's `off` /
+    /// `removeListener`). Returns whether it was registered. Removing a
+    /// listener during an emit does not stop that emit from calling it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, Drain};
+    /// let emitter = EventEmitter::<()>::new();
+    /// let id = emitter.on(Drain, |_| unreachable!());
+    /// emitter.off(id);
+    /// assert!(!emitter.emit(Drain, &()));
+    /// ```
+    pub fn off(&self, id: ListenerId) -> bool {
+        let old = {
+            let mut entries = self.entries.borrow_mut();
+            entries.iter_mut().find_map(|entry| (entry.remove_dyn)(entry, id))
+        };
+        // The closure's destructor runs with no borrow held.
+        old.is_some()
+    }
+
+    /// The name of the event that listener `id` is registered for, if it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, Finish};
+    /// let emitter = EventEmitter::<()>::new();
+    /// let id = emitter.on(Finish, |_| {});
+    /// assert_eq!(emitter.event_of(id), Some("finish"));
+    /// ```
+    pub fn event_of(&self, id: ListenerId) -> Option<&'static str> {
+        let entries = self.entries.borrow();
+        entries.iter().find(|e| (e.contains_dyn)(e, id)).map(|e| e.name)
+    }
+
+    /// How many listeners `event` has (Node's `listenerCount`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, Close};
+    /// let emitter = EventEmitter::<()>::new();
+    /// emitter.on(Close, |_| {});
+    /// emitter.on(Close, |_| {});
+    /// assert_eq!(emitter.listener_count(Close), 2);
+    /// ```
+    pub fn listener_count<E: Event>(&self, _event: E) -> usize {
+        let event = TypeId::of::<E>();
+        self.entries.borrow().iter().find(|e| e.event == event).map_or(0, |e| e.len)
+    }
+
+    /// Removes every listener of `event` (Node's
+    /// `removeAllListeners(event)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, Close};
+    /// let emitter = EventEmitter::<()>::new();
+    /// emitter.on(Close, |_| {});
+    /// emitter.remove_all_listeners(Close);
+    /// assert_eq!(emitter.listener_count(Close), 0);
+    /// ```
+    pub fn remove_all_listeners<E: Event>(&self, _event: E) {
+        let event = TypeId::of::<E>();
+        let removed = {
+            let mut entries = self.entries.borrow_mut();
+            entries.iter().position(|e| e.event == event).map(|i| entries.remove(i))
+        };
+        // The closures' destructors run with no borrow held.
+        drop(removed);
+    }
+
+    /// Removes every listener of every event (Node's `removeAllListeners()`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use streams_core::events::{EventEmitter, Close, End};
+    /// let emitter = EventEmitter::<()>::new();
+    /// emitter.on(Close, |_| {});
+    /// emitter.on(End, |_| {});
+    /// emitter.clear();
+    /// assert_eq!(emitter.listener_count(End), 0);
+    /// ```
+    pub fn clear(&self) {
+        let removed = std::mem::take(&mut *self.entries.borrow_mut());
+        drop(removed);
+    }
+
+    /// Sets the number of listeners per event past which a warning is
+    /// logged; 0 means no limit (Node's `setMaxListeners`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let emitter = streams_core::events::EventEmitter::<()>::new();
+    /// emitter.set_max_listeners(0);
+    /// assert_eq!(emitter.max_listeners(), 0);
+    /// ```
+    pub fn set_max_listeners(&self, max: usize) {
+        self.max_listeners.set(max);
+    }
+
+    /// The current limit (Node's `getMaxListeners`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let emitter = streams_core::events::EventEmitter::<()>::new();
+    /// assert_eq!(emitter.max_listeners(), 10);
+    /// ```
+    pub fn max_listeners(&self) -> usize {
+        self.max_listeners.get()
+    }
+}
+
+fn downcast_mut<A: ?Sized + 'static>(slot: &mut Box<dyn Any>) -> &mut Slot<A> {
+    slot.downcast_mut::<Slot<A>>().expect("an event's slot always holds its own argument type")
+}

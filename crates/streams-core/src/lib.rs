@@ -1,0 +1,52 @@
+//! The machinery of [streams]: Node.js streams on tokio.
+//!
+//! This crate holds what every stream stands on:
+//!
+//! - the **event loop** ([`run`], [`spawn`], [`next_tick`],
+//!   [`set_immediate`], [`queue_microtask`]): Node's ordering of
+//!   `process.nextTick`, promise continuations and `setImmediate`,
+//!   reproduced per thread on a tokio `LocalSet`;
+//! - **typed events** ([`events`]): Node's `EventEmitter` with events as
+//!   types;
+//! - **errors** ([`StreamError`]): one cheap-to-clone error carrying Node's
+//!   code (`ERR_STREAM_WRITE_AFTER_END`, `ENOENT`, ...).
+//!
+//! Streams are `!Send` handles to state on the thread that made them, as a
+//! Node stream lives on its event loop. Run them inside [`run`] (or a
+//! `LocalSet` on which [`spawn`] was called).
+//!
+//! [streams]: https://docs.rs/streams
+//!
+//! # Examples
+//!
+//! ```
+//! use std::{cell::RefCell, rc::Rc};
+//! use streams_core::events::{End, EventEmitter};
+//!
+//! let log = Rc::new(RefCell::new(Vec::new()));
+//! let l = log.clone();
+//! streams_core::run(async move {
+//!     let emitter = Rc::new(EventEmitter::<()>::new());
+//!     let l2 = l.clone();
+//!     emitter.on(End, move |_| l2.borrow_mut().push("end"));
+//!     let e = emitter.clone();
+//!     // Emitted on the next tick, after the synchronous code.
+//!     streams_core::next_tick(move || {
+//!         e.emit(End, &());
+//!     });
+//!     l.borrow_mut().push("sync");
+//! });
+//! assert_eq!(*log.borrow(), ["sync", "end"]);
+//! ```
+#![doc(test(no_crate_inject, attr(deny(warnings))))]
+#![forbid(unsafe_code)]
+
+mod error;
+mod event_loop;
+pub mod events;
+
+pub use self::error::{ErrorKind, StreamError};
+pub use self::event_loop::{
+    clear_immediate, drain_ticks, immediate, live_tasks, next_tick, queue_microtask, run,
+    set_immediate, spawn, Immediate, ImmediateId, Macrotask,
+};
