@@ -41,6 +41,7 @@
 #![doc(test(no_crate_inject, attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+pub mod encoding;
 mod error;
 mod event_loop;
 pub mod events;

@@ -1,0 +1,3 @@
+//! Character encodings: Node's `Buffer` encodings and `StringDecoder`.
+//!
+//! (Placeholder: being written.)
