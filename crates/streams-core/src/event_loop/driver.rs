@@ -1,20 +1,25 @@
 //! The drivers: the backstop that drains ticks queued from code we do not
 //! poll ourselves, and the check phase that runs immediates.
 
+use std::any::Any;
 use std::future::poll_fn;
-use std::task::Poll;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::task::{Poll, Waker};
 
 use super::queue::{drain_ticks, with_loop};
 
-/// Clears the installed flag when the `LocalSet` drops its drivers.
-struct Installed;
+/// Clears the installed state when the `LocalSet` drops its drivers, unless
+/// newer drivers have replaced them meanwhile (see [`set_drivers_aside`]).
+struct Installed(u64);
 
 impl Drop for Installed {
     fn drop(&mut self) {
         with_loop(|l| {
-            l.drivers_installed.set(false);
-            l.tick_driver.borrow_mut().take();
-            l.immediate_driver.borrow_mut().take();
+            if l.drivers_installed.get() == Some(self.0) {
+                l.drivers_installed.set(None);
+                l.tick_driver.borrow_mut().take();
+                l.immediate_driver.borrow_mut().take();
+            }
         });
     }
 }
@@ -22,14 +27,23 @@ impl Drop for Installed {
 /// Installs the two driver tasks on the current `LocalSet` unless they are
 /// there already. They are not live tasks: they never keep `run` going.
 pub(crate) fn ensure_drivers() {
-    if with_loop(|l| l.drivers_installed.replace(true)) {
-        return;
-    }
-    let installed = Installed;
+    let generation = with_loop(|l| {
+        if l.drivers_installed.get().is_some() {
+            return None;
+        }
+        let generation = l.next_driver_generation.get();
+        l.next_driver_generation.set(generation + 1);
+        l.drivers_installed.set(Some(generation));
+        Some(generation)
+    });
+    let Some(generation) = generation else { return };
+    let installed = Installed(generation);
     tokio::task::spawn_local(async move {
         let _installed = installed;
         let ticks = poll_fn(|cx| {
-            drain_ticks();
+            // A panicking tick ends this drain only; the drain wakes us
+            // again for what it left queued (see `DrainGuard`).
+            guarded("a tick", drain_ticks);
             with_loop(|l| *l.tick_driver.borrow_mut() = Some(cx.waker().clone()));
             Poll::<()>::Pending
         });
@@ -57,15 +71,70 @@ pub(crate) fn ensure_drivers() {
     });
 }
 
+/// The drivers of a `LocalSet` that [`run`](crate::run) set aside while its
+/// own `LocalSet` runs; dropping this puts them back.
+pub(crate) struct SetAside {
+    installed: Option<u64>,
+    tick: Option<Waker>,
+    immediate: Option<Waker>,
+}
+
+/// Forgets (for now) the drivers installed on another `LocalSet` of this
+/// thread, such as a user's `LocalSet` that is still alive, idle, while
+/// `run` builds its own. Without this, `ensure_drivers` would find them
+/// installed and give `run`'s `LocalSet` none: its ticks would go to a
+/// driver nobody polls and its immediates would never run, so `run` would
+/// hang.
+pub(crate) fn set_drivers_aside() -> SetAside {
+    with_loop(|l| SetAside {
+        installed: l.drivers_installed.take(),
+        tick: l.tick_driver.borrow_mut().take(),
+        immediate: l.immediate_driver.borrow_mut().take(),
+    })
+}
+
+impl Drop for SetAside {
+    fn drop(&mut self) {
+        with_loop(|l| {
+            l.drivers_installed.set(self.installed);
+            *l.tick_driver.borrow_mut() = self.tick.take();
+            *l.immediate_driver.borrow_mut() = self.immediate.take();
+        });
+    }
+}
+
 /// Runs the immediates queued before this phase began, each followed by a
 /// drain of the nextTick queue; later ones wait for the next round.
 fn check_phase() {
-    drain_ticks();
-    let count = with_loop(|l| l.immediate_count());
-    for _ in 0..count {
-        let Some(immediate) = with_loop(|l| l.pop_immediate()) else { break };
-        immediate();
-        drain_ticks();
+    guarded("a tick", drain_ticks);
+    let bound = with_loop(|l| l.immediate_bound());
+    while let Some(immediate) = with_loop(|l| l.pop_immediate_before(bound)) {
+        guarded("an immediate", immediate);
+        guarded("a tick", drain_ticks);
     }
     with_loop(|l| l.wake_idle());
+}
+
+/// Runs user code from a driver task, catching a panic.
+///
+/// A panic in an immediate, or in a tick that the backstop drains, ends
+/// that callback only, as a panic in a spawned task ends that task only:
+/// the panic hook has reported it, we log it, and the loop carries on. Were
+/// the panic to unwind through the driver, tokio would drop the driver and
+/// nothing would run the immediates and ticks still queued: `run` would
+/// wait for them forever.
+fn guarded(what: &str, f: impl FnOnce()) {
+    if let Err(panic) = catch_unwind(AssertUnwindSafe(f)) {
+        tracing::error!("a panic in {what} callback was caught: {}", message(&*panic));
+    }
+}
+
+fn message(panic: &(dyn Any + Send)) -> &str {
+    if let Some(s) = panic.downcast_ref::<&'static str>() {
+        s
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s
+    } else {
+        "(a non-string payload)"
+    }
 }

@@ -38,7 +38,10 @@ pub(crate) struct Loop {
     macrotask_depth: Cell<u32>,
     pub(crate) tick_driver: RefCell<Option<Waker>>,
     pub(crate) immediate_driver: RefCell<Option<Waker>>,
-    pub(crate) drivers_installed: Cell<bool>,
+    /// The generation of the drivers installed on the current `LocalSet`,
+    /// if any; see `driver.rs`.
+    pub(crate) drivers_installed: Cell<Option<u64>>,
+    pub(crate) next_driver_generation: Cell<u64>,
     live_tasks: Cell<usize>,
     idle_waker: RefCell<Option<Waker>>,
 }
@@ -54,7 +57,8 @@ thread_local! {
             macrotask_depth: Cell::new(0),
             tick_driver: RefCell::new(None),
             immediate_driver: RefCell::new(None),
-            drivers_installed: Cell::new(false),
+            drivers_installed: Cell::new(None),
+            next_driver_generation: Cell::new(0),
             live_tasks: Cell::new(0),
             idle_waker: RefCell::new(None),
         }
@@ -214,11 +218,17 @@ pub fn clear_immediate(id: ImmediateId) -> bool {
 }
 
 /// Resets `draining` even if a callback panics, so the loop stays usable.
-struct DrainGuard<'a>(&'a Cell<bool>);
+struct DrainGuard<'a>(&'a Loop);
 
 impl Drop for DrainGuard<'_> {
     fn drop(&mut self) {
-        self.0.set(false);
+        self.0.draining.set(false);
+        // A callback panicked and the drain stops here. What it left queued
+        // would wait for an unrelated drain: queueing more does not wake
+        // the backstop driver, since the queue is not empty. Wake it now.
+        if std::thread::panicking() && self.0.has_ticks() {
+            wake(&self.0.tick_driver);
+        }
     }
 }
 
@@ -248,7 +258,7 @@ pub fn drain_ticks() {
         if l.draining.replace(true) {
             return;
         }
-        let _guard = DrainGuard(&l.draining);
+        let _guard = DrainGuard(l);
         loop {
             loop {
                 let tick = l.ticks.borrow_mut().pop_front();
@@ -288,12 +298,41 @@ impl Loop {
         !self.immediates.borrow().is_empty()
     }
 
-    pub(crate) fn immediate_count(&self) -> usize {
-        self.immediates.borrow().len()
+    /// The id the next immediate will get. A check phase runs only the
+    /// immediates with smaller ids: those queued before it began.
+    pub(crate) fn immediate_bound(&self) -> u64 {
+        self.next_immediate.get()
     }
 
-    pub(crate) fn pop_immediate(&self) -> Option<Callback> {
-        self.immediates.borrow_mut().pop_front().map(|(_, f)| f)
+    /// Takes the first immediate if it was queued before `bound`. Ids grow
+    /// in queue order, so this stops at the first immediate queued during
+    /// the phase, whatever was cleared meanwhile (counting them instead
+    /// would let a newcomer take the place of a cleared one, as Node, which
+    /// detaches the queue when the phase begins, never does).
+    pub(crate) fn pop_immediate_before(&self, bound: u64) -> Option<Callback> {
+        let mut queue = self.immediates.borrow_mut();
+        match queue.front() {
+            Some((id, _)) if id.0 < bound => queue.pop_front().map(|(_, f)| f),
+            _ => None,
+        }
+    }
+
+    /// Drops whatever is still queued: what the tasks of a finished `run`
+    /// queued from their destructors as its `LocalSet` dropped them, or
+    /// what a `run` that panicked left behind. It must not run in the next
+    /// `run` on this thread. The callbacks are dropped with no borrow held;
+    /// their destructors may queue more, hence the loop.
+    pub(crate) fn discard_pending(&self) {
+        loop {
+            let ticks = std::mem::take(&mut *self.ticks.borrow_mut());
+            let microtasks = std::mem::take(&mut *self.microtasks.borrow_mut());
+            let immediates = std::mem::take(&mut *self.immediates.borrow_mut());
+            if ticks.is_empty() && microtasks.is_empty() && immediates.is_empty() {
+                break;
+            }
+            drop((ticks, microtasks, immediates));
+        }
+        self.set_idle_waker(None);
     }
 
     pub(crate) fn task_started(&self) {

@@ -5,7 +5,7 @@ use std::task::Poll;
 
 use tokio::task::LocalSet;
 
-use super::driver::ensure_drivers;
+use super::driver::{ensure_drivers, set_drivers_aside, SetAside};
 use super::macrotask::Macrotask;
 use super::queue::{drain_ticks, with_loop};
 
@@ -14,13 +14,18 @@ use super::queue::{drain_ticks, with_loop};
 /// with [`spawn`](crate::spawn) is pending, like a Node process that exits
 /// when its loop is empty. Returns the future's output.
 ///
-/// Every poll of `future` is a macrotask (see [`Macrotask`]).
+/// Every poll of `future` is a macrotask (see [`Macrotask`]). Tasks
+/// spawned with plain `tokio::task::spawn_local` are not waited for: they
+/// are dropped with the loop, and whatever their destructors queue is
+/// discarded, never run by a later `run` on this thread.
 ///
 /// # Panics
 ///
 /// Panics if the runtime cannot be built (the operating system refused its
 /// I/O driver), or when called from inside another tokio runtime, as
-/// `Runtime::block_on` does.
+/// `Runtime::block_on` does. A panic in `future`, or in a tick drained
+/// right after one of its polls, propagates out of `run`; one in a spawned
+/// task ends that task, and one in an immediate ends that immediate.
 ///
 /// # Examples
 ///
@@ -42,6 +47,9 @@ use super::queue::{drain_ticks, with_loop};
 /// assert_eq!(*log.borrow(), ["main returned", "task finished"]);
 /// ```
 pub fn run<F: Future>(future: F) -> F::Output {
+    // Declared first, so dropped last: after the `LocalSet` and the runtime
+    // have dropped their tasks, even when `future` panics.
+    let _cleanup = Cleanup { _drivers: set_drivers_aside() };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -53,6 +61,20 @@ pub fn run<F: Future>(future: F) -> F::Output {
         until_idle().await;
         out
     })
+}
+
+/// Leaves the thread's loop as `run` found it.
+struct Cleanup {
+    /// The drivers of another `LocalSet` of this thread, put back on drop.
+    _drivers: SetAside,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        // What the dropped tasks queued from their destructors (or what a
+        // panicking run left) would otherwise run in the next `run`.
+        with_loop(|l| l.discard_pending());
+    }
 }
 
 /// Resolves once no tick, immediate or live task of ours is pending.
