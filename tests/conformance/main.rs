@@ -6,3 +6,4 @@
 mod support;
 
 mod event_loop;
+mod readable;

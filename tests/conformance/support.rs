@@ -66,3 +66,22 @@ pub(crate) fn assert_trace(scenario: &str, trace: &Trace) {
         panic!("scenario {scenario} differs from Node v24:\n{report}");
     }
 }
+
+/// A byte chunk from a string, like `Buffer.from(s)`.
+pub(crate) fn b(s: &str) -> bytes::Bytes {
+    bytes::Bytes::copy_from_slice(s.as_bytes())
+}
+
+/// A chunk or `null`, as the scenarios print `read()` results.
+pub(crate) fn show(chunk: Option<bytes::Bytes>) -> String {
+    chunk.map_or_else(|| "null".to_string(), |c| String::from_utf8_lossy(&c).into_owned())
+}
+
+/// `readableFlowing` as JavaScript prints it.
+pub(crate) fn js_flowing(flowing: Option<bool>) -> &'static str {
+    match flowing {
+        None => "null",
+        Some(true) => "true",
+        Some(false) => "false",
+    }
+}

@@ -45,9 +45,19 @@ pub mod encoding;
 mod error;
 mod event_loop;
 pub mod events;
+mod high_water_mark;
+pub mod readable;
+mod stream;
+pub mod writable;
 
 pub use self::error::{ErrorKind, StreamError};
 pub use self::event_loop::{
     clear_immediate, drain_ticks, immediate, live_tasks, next_tick, queue_microtask, run,
     set_immediate, spawn, Immediate, ImmediateId, Macrotask,
 };
+pub use self::high_water_mark::{
+    get_default_high_water_mark, set_default_high_water_mark, DEFAULT_BYTES_HIGH_WATER_MARK,
+    DEFAULT_OBJECT_HIGH_WATER_MARK,
+};
+pub use self::readable::{Readable, ReadableBuilder};
+pub use self::stream::Callback;

@@ -1,0 +1,129 @@
+//! push(), unshift() and the end of the stream.
+
+use std::rc::Rc;
+
+use crate::events;
+use crate::stream::Core;
+use crate::StreamError;
+
+impl<R: 'static, W: 'static> Core<R, W> {
+    /// Node's `push(chunk)` for a chunk that is already in the buffer's
+    /// representation (decoded text when an encoding is set).
+    pub(crate) fn push_chunk(self: &Rc<Self>, chunk: R, decoded: bool) -> bool {
+        let rs = self.rs();
+        let len = rs.len_of(&chunk);
+        let object_mode = rs.ops.get().object_mode;
+        if !object_mode && len == 0 && !decoded {
+            // An empty chunk ends the current read without adding data.
+            rs.state.borrow_mut().reading = false;
+            self.maybe_read_more();
+            return self.can_push_more();
+        }
+        if rs.state.borrow().ended {
+            self.error_or_destroy(StreamError::push_after_eof(), false);
+            return false;
+        }
+        if self.life.destroyed.get() || self.life.is_errored() {
+            return false;
+        }
+        rs.state.borrow_mut().reading = false;
+        if !object_mode && len == 0 {
+            // A decoder kept the bytes back (half a character).
+            self.maybe_read_more();
+            return self.can_push_more();
+        }
+        self.add_chunk(chunk, len, false);
+        self.can_push_more()
+    }
+
+    /// Node's `push(null)`.
+    pub(crate) fn push_eof(self: &Rc<Self>) -> bool {
+        self.rs().state.borrow_mut().reading = false;
+        self.on_eof_chunk();
+        false
+    }
+
+    /// Node's `unshift(chunk)`.
+    pub(crate) fn unshift_chunk(self: &Rc<Self>, chunk: R) -> bool {
+        let rs = self.rs();
+        let len = rs.len_of(&chunk);
+        if !rs.ops.get().object_mode && len == 0 {
+            return self.can_push_more();
+        }
+        if rs.state.borrow().end_emitted {
+            self.error_or_destroy(StreamError::unshift_after_end_event(), false);
+        } else if self.life.destroyed.get() || self.life.is_errored() {
+            return false;
+        } else {
+            self.add_chunk(chunk, len, true);
+        }
+        self.can_push_more()
+    }
+
+    pub(crate) fn can_push_more(&self) -> bool {
+        let state = self.rs().state.borrow();
+        !state.ended && (state.length < state.hwm || state.length == 0)
+    }
+
+    fn add_chunk(self: &Rc<Self>, chunk: R, len: usize, front: bool) {
+        let emit_now = {
+            let mut state = self.rs().state.borrow_mut();
+            let direct = state.flowing == Some(true)
+                && !state.sync
+                && state.data_listening
+                && state.length == 0;
+            if direct {
+                state.await_drain = 0;
+                state.data_emitted = true;
+            }
+            direct
+        };
+        if emit_now {
+            self.events.emit(events::Data, &chunk);
+        } else {
+            let need_readable = {
+                let mut state = self.rs().state.borrow_mut();
+                state.length += len;
+                if front {
+                    state.buffer.push_front(chunk);
+                } else {
+                    state.buffer.push_back(chunk);
+                }
+                state.need_readable
+            };
+            if need_readable {
+                self.emit_readable();
+            }
+        }
+        self.maybe_read_more();
+    }
+
+    fn on_eof_chunk(self: &Rc<Self>) {
+        let rs = self.rs();
+        let sync = {
+            let mut state = rs.state.borrow_mut();
+            if state.ended {
+                return;
+            }
+            let tail = state.decoder.as_mut().map(|d| d.end()).filter(|t| !t.is_empty());
+            if let Some(chunk) = tail.and_then(rs.ops.get().from_text) {
+                state.length += rs.len_of(&chunk);
+                state.buffer.push_back(chunk);
+            }
+            state.ended = true;
+            state.sync
+        };
+        if sync {
+            // Inside the read hook: wait a tick, so no data is emitted from
+            // within the read() call that is running.
+            self.emit_readable();
+        } else {
+            {
+                let mut state = rs.state.borrow_mut();
+                state.need_readable = false;
+                state.emitted_readable = true;
+            }
+            self.emit_readable_now();
+        }
+    }
+}

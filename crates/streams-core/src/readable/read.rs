@@ -1,0 +1,244 @@
+//! read(n): taking data out of the buffer, and calling the `read` hook to
+//! refill it.
+
+use std::rc::Rc;
+
+use crate::events;
+use crate::next_tick;
+use crate::stream::Core;
+use crate::StreamError;
+
+/// Node will not raise the high-water mark past 1 GiB.
+const MAX_HWM: usize = 0x4000_0000;
+
+/// The next power of two at or above `n`, so that repeated large reads do
+/// not raise the high-water mark in tiny steps.
+fn new_high_water_mark(n: usize) -> usize {
+    n.next_power_of_two()
+}
+
+impl<R: 'static, W: 'static> Core<R, W> {
+    /// How much `read(n)` may return now (Node's `howMuchToRead`); `None`
+    /// is `read()` with no size.
+    fn how_much_to_read(&self, n: Option<usize>) -> usize {
+        let rs = self.rs();
+        let state = rs.state.borrow();
+        if n == Some(0) || (state.length == 0 && state.ended) {
+            return 0;
+        }
+        if rs.ops.get().object_mode {
+            return 1;
+        }
+        match n {
+            None => {
+                // Flowing: one chunk at a time; paused: everything.
+                if state.flowing == Some(true) && state.length > 0 {
+                    state.buffer.front().map_or(0, |c| rs.len_of(c))
+                } else {
+                    state.length
+                }
+            }
+            Some(n) if n <= state.length => n,
+            Some(_) if state.ended => state.length,
+            Some(_) => 0,
+        }
+    }
+
+    /// Node's `readable.read(n)`.
+    pub(crate) fn read_chunk(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
+        let rs = self.rs();
+        if let Some(n) = size {
+            if n > MAX_HWM {
+                self.error_or_destroy(
+                    StreamError::out_of_range(format!(
+                        "The value of \"size\" is out of range. It must be <= 1GiB. Received {n}"
+                    )),
+                    false,
+                );
+                return None;
+            }
+            let mut state = rs.state.borrow_mut();
+            if n > state.hwm {
+                state.hwm = new_high_water_mark(n);
+            }
+        }
+        if size != Some(0) {
+            rs.state.borrow_mut().emitted_readable = false;
+        }
+
+        // read(0) with enough buffered (or at the end): only trigger
+        // 'readable' (or 'end').
+        if size == Some(0) {
+            let (trigger, at_end) = {
+                let state = rs.state.borrow();
+                let enough =
+                    if state.hwm != 0 { state.length >= state.hwm } else { state.length > 0 };
+                (state.need_readable && (enough || state.ended), state.length == 0 && state.ended)
+            };
+            if trigger {
+                if at_end {
+                    self.end_readable();
+                } else {
+                    self.emit_readable();
+                }
+                return None;
+            }
+        }
+
+        let mut n = self.how_much_to_read(size);
+        {
+            let state = rs.state.borrow();
+            if n == 0 && state.ended {
+                let empty = state.length == 0;
+                drop(state);
+                if empty {
+                    self.end_readable();
+                }
+                return None;
+            }
+        }
+
+        // Decide whether to ask the source for more, before taking data
+        // out: a synchronous read hook may change what is there.
+        let do_read = {
+            let mut state = rs.state.borrow_mut();
+            let mut do_read = state.need_readable;
+            if state.length == 0 || state.length.saturating_sub(n) < state.hwm {
+                do_read = true;
+            }
+            let blocked = state.reading
+                || state.ended
+                || self.life.destroyed.get()
+                || self.life.is_errored()
+                || !self.life.constructed.get();
+            if blocked {
+                false
+            } else if do_read {
+                state.reading = true;
+                state.sync = true;
+                if state.length == 0 {
+                    state.need_readable = true;
+                }
+                true
+            } else {
+                false
+            }
+        };
+        if do_read {
+            self.call_read_hook();
+            let still_reading = {
+                let mut state = rs.state.borrow_mut();
+                state.sync = false;
+                state.reading
+            };
+            if !still_reading {
+                n = self.how_much_to_read(size);
+            }
+        }
+
+        let ret = {
+            let mut state = rs.state.borrow_mut();
+            let ret = if n > 0 && state.length > 0 {
+                let total = state.length;
+                (rs.ops.get().take)(&mut state.buffer, n, total)
+            } else {
+                None
+            };
+            match ret {
+                None => {
+                    if state.length <= state.hwm {
+                        state.need_readable = true;
+                    }
+                    n = 0;
+                }
+                Some(_) => {
+                    state.length -= n.min(state.length);
+                    state.await_drain = 0;
+                }
+            }
+            ret
+        };
+
+        let end_now = {
+            let mut state = rs.state.borrow_mut();
+            if state.length == 0 {
+                if !state.ended {
+                    state.need_readable = true;
+                }
+                // Tried to read past the end: 'end' on the next tick.
+                size != Some(n) && state.ended
+            } else {
+                false
+            }
+        };
+        if end_now {
+            self.end_readable();
+        }
+
+        if let Some(chunk) = &ret {
+            if !self.life.error_emitted.get() && !self.life.close_emitted.get() {
+                rs.state.borrow_mut().data_emitted = true;
+                self.events.emit(events::Data, chunk);
+            }
+        }
+        ret
+    }
+
+    /// Calls the implementation's `read(size)`, with the hook taken out of
+    /// its cell while it runs (a nested call finds none and does nothing:
+    /// `reading` already says a read is outstanding).
+    fn call_read_hook(self: &Rc<Self>) {
+        let rs = self.rs();
+        let hook = rs.hook.borrow_mut().take();
+        let Some(mut hook) = hook else {
+            if !rs.has_hook.get() {
+                self.error_or_destroy(StreamError::method_not_implemented("_read()"), false);
+            }
+            return;
+        };
+        let hwm = rs.state.borrow().hwm;
+        hook(self, hwm);
+        let mut slot = rs.hook.borrow_mut();
+        if slot.is_none() && !self.life.close_emitted.get() {
+            *slot = Some(hook);
+        }
+    }
+
+    /// Schedules `'end'` (Node's `endReadable`).
+    pub(crate) fn end_readable(self: &Rc<Self>) {
+        {
+            let mut state = self.rs().state.borrow_mut();
+            if state.end_emitted {
+                return;
+            }
+            state.ended = true;
+        }
+        let core = self.clone();
+        next_tick(move || core.end_readable_now());
+    }
+
+    fn end_readable_now(self: &Rc<Self>) {
+        {
+            let mut state = self.rs().state.borrow_mut();
+            let blocked = self.life.is_errored()
+                || self.life.close_emitted.get()
+                || state.end_emitted
+                || state.length != 0;
+            if blocked {
+                return;
+            }
+            state.end_emitted = true;
+        }
+        self.events.emit(events::End, &());
+        if self.is_writable() && !self.allow_half_open {
+            let core = self.clone();
+            next_tick(move || core.end_writable_after_readable());
+        } else if self.life.auto_destroy {
+            // A duplex is destroyed only once its writable side is done too.
+            let writable_done = self.write.as_ref().is_none_or(|w| w.is_finished_or_disabled());
+            if writable_done {
+                self.destroy(None);
+            }
+        }
+    }
+}

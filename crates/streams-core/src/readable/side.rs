@@ -1,0 +1,109 @@
+//! The read side of a stream: its state and its `read` hook.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use crate::encoding::{Encoding, StringDecoder};
+use crate::stream::{ChunkOps, Core};
+
+/// `read(size)` as stored (see `DestroyHook` for why it takes the core).
+pub(crate) type ReadHook<R, W> = Box<dyn FnMut(&Rc<Core<R, W>>, usize)>;
+
+/// Node's `ReadableState`.
+///
+/// The flowing state is Node's three-valued `readableFlowing`:
+///
+/// | `flowing`     | meaning                                         |
+/// |---------------|-------------------------------------------------|
+/// | `None`        | nobody consumes yet; a `'data'` listener or `resume()` starts flowing |
+/// | `Some(true)`  | flowing: data is emitted as `'data'` as it arrives |
+/// | `Some(false)` | paused explicitly (or by a `'readable'` listener); a `'data'` listener alone does not resume |
+pub(crate) struct ReadState<T> {
+    pub(crate) buffer: VecDeque<T>,
+    /// Buffered length: bytes, items, or (with an encoding) UTF-16 units.
+    pub(crate) length: usize,
+    pub(crate) hwm: usize,
+    pub(crate) flowing: Option<bool>,
+    /// Node's `kHasPaused`/`kPaused`: `Some(true)` after `pause()`,
+    /// `Some(false)` after `resume()`.
+    pub(crate) paused: Option<bool>,
+    pub(crate) ended: bool,
+    pub(crate) end_emitted: bool,
+    /// A `read` hook call is outstanding (it has not pushed yet).
+    pub(crate) reading: bool,
+    /// The `read` hook is running right now, synchronously.
+    pub(crate) sync: bool,
+    pub(crate) need_readable: bool,
+    pub(crate) emitted_readable: bool,
+    pub(crate) readable_listening: bool,
+    pub(crate) resume_scheduled: bool,
+    pub(crate) reading_more: bool,
+    pub(crate) data_emitted: bool,
+    pub(crate) data_listening: bool,
+    pub(crate) decoder: Option<StringDecoder>,
+    pub(crate) encoding: Option<Encoding>,
+    /// Destinations that returned `false` from `write` while piping; the
+    /// source stays paused until every one of them has drained.
+    pub(crate) await_drain: usize,
+}
+
+pub(crate) struct ReadSide<R: 'static, W: 'static> {
+    pub(crate) state: RefCell<ReadState<R>>,
+    pub(crate) ops: Cell<ChunkOps<R>>,
+    pub(crate) hook: RefCell<Option<ReadHook<R, W>>>,
+    /// Whether a `read` hook was given (it is out of its cell while it
+    /// runs; a stream without one fails with `ERR_METHOD_NOT_IMPLEMENTED`).
+    pub(crate) has_hook: Cell<bool>,
+}
+
+impl<R: 'static, W: 'static> ReadSide<R, W> {
+    pub(crate) fn new(
+        ops: ChunkOps<R>,
+        hwm: usize,
+        hook: Option<ReadHook<R, W>>,
+        encoding: Option<Encoding>,
+    ) -> ReadSide<R, W> {
+        ReadSide {
+            state: RefCell::new(ReadState {
+                buffer: VecDeque::new(),
+                length: 0,
+                hwm,
+                flowing: None,
+                paused: None,
+                ended: false,
+                end_emitted: false,
+                reading: false,
+                sync: true,
+                need_readable: false,
+                emitted_readable: false,
+                readable_listening: false,
+                resume_scheduled: false,
+                reading_more: false,
+                data_emitted: false,
+                data_listening: false,
+                decoder: encoding.map(StringDecoder::new),
+                encoding,
+                await_drain: 0,
+            }),
+            ops: Cell::new(ops),
+            has_hook: Cell::new(hook.is_some()),
+            hook: RefCell::new(hook),
+        }
+    }
+
+    pub(crate) fn release_hooks(&self) {
+        let hook = self.hook.borrow_mut().take();
+        drop(hook);
+    }
+
+    pub(crate) fn on_constructed(&self, core: &Rc<Core<R, W>>) {
+        if self.state.borrow().need_readable {
+            core.maybe_read_more();
+        }
+    }
+
+    pub(crate) fn len_of(&self, chunk: &R) -> usize {
+        (self.ops.get().len)(chunk)
+    }
+}

@@ -1,0 +1,95 @@
+//! `Core<R, W>`: the shared state behind every stream handle.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use super::Lifecycle;
+use crate::events::EventEmitter;
+use crate::readable::ReadSide;
+use crate::writable::WriteSide;
+use crate::StreamError;
+
+/// The chunk type of a side a stream does not have: a `Readable<T>` is a
+/// `Core<T, Void>`. It has no values, so nothing can be written to a side
+/// that is not there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Void {}
+
+/// `destroy(err, cb)` as stored: it receives the core, so a handle can be
+/// rebuilt for the user's hook without the hook owning one (no cycle).
+pub(crate) type DestroyHook<R, W> =
+    Box<dyn FnMut(&Rc<Core<R, W>>, Option<StreamError>, super::Callback)>;
+pub(crate) type ConstructHook<R, W> = Box<dyn FnOnce(&Rc<Core<R, W>>, super::Callback)>;
+
+/// One stream: Node's object with `_readableState` and/or `_writableState`.
+///
+/// Borrow discipline: each `RefCell` here is borrowed only for the time it
+/// takes to read or update plain state, never across a call into user code
+/// (a listener, a hook, a callback). Hooks are taken out of their cell while
+/// they run and put back afterwards.
+pub(crate) struct Core<R: 'static, W: 'static> {
+    pub(crate) events: EventEmitter<R>,
+    pub(crate) life: Lifecycle,
+    pub(crate) read: Option<ReadSide<R, W>>,
+    pub(crate) write: Option<WriteSide<R, W>>,
+    /// Duplex only: whether the writable side stays open after the
+    /// readable side ended (Node's `allowHalfOpen`, default true).
+    pub(crate) allow_half_open: bool,
+    pub(crate) destroy_hook: RefCell<Option<DestroyHook<R, W>>>,
+    pub(crate) construct_hook: RefCell<Option<ConstructHook<R, W>>>,
+}
+
+impl<R: 'static, W: 'static> fmt::Debug for Core<R, W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stream")
+            .field("readable", &self.read.is_some())
+            .field("writable", &self.write.is_some())
+            .field("life", &self.life)
+            .field("listeners", &self.events)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: 'static, W: 'static> Core<R, W> {
+    pub(crate) fn new(
+        read: Option<ReadSide<R, W>>,
+        write: Option<WriteSide<R, W>>,
+        life: Lifecycle,
+        allow_half_open: bool,
+        destroy_hook: Option<DestroyHook<R, W>>,
+        construct_hook: Option<ConstructHook<R, W>>,
+    ) -> Rc<Core<R, W>> {
+        let has_construct = construct_hook.is_some();
+        let core = Rc::new(Core {
+            events: EventEmitter::new(),
+            life,
+            read,
+            write,
+            allow_half_open,
+            destroy_hook: RefCell::new(destroy_hook),
+            construct_hook: RefCell::new(construct_hook),
+        });
+        if has_construct {
+            core.construct();
+        }
+        core
+    }
+
+    /// The read side; only called on paths that a read side exists for.
+    pub(crate) fn rs(&self) -> &ReadSide<R, W> {
+        self.read.as_ref().expect("a readable-side operation on a stream that has a read side")
+    }
+
+    /// The write side; only called on paths that a write side exists for.
+    #[allow(dead_code)] // the Writable's own code is its user
+    pub(crate) fn ws(&self) -> &WriteSide<R, W> {
+        self.write.as_ref().expect("a writable-side operation on a stream that has a write side")
+    }
+
+    /// Node's `stream.writable`: a write side that is not ended, destroyed
+    /// or errored.
+    pub(crate) fn is_writable(&self) -> bool {
+        self.write.as_ref().is_some_and(|w| w.is_writable(self))
+    }
+}
