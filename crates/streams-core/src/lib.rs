@@ -61,3 +61,4 @@ pub use self::high_water_mark::{
 };
 pub use self::readable::{Readable, ReadableBuilder};
 pub use self::stream::Callback;
+pub use self::writable::{BufferedChunk, Writable, WritableBuilder, WriteCallback};

@@ -13,8 +13,23 @@ use crate::StreamError;
 /// The chunk type of a side a stream does not have: a `Readable<T>` is a
 /// `Core<T, Void>`. It has no values, so nothing can be written to a side
 /// that is not there.
+///
+/// (Public, re-exported as `writable::Void`, because a `Writable`'s
+/// listeners are typed by it: a [`Data`](crate::events::Data) listener on a
+/// Writable receives `&Void`, so it can never be called.)
+///
+/// # Examples
+///
+/// ```
+/// use bytes::Bytes;
+/// use streams_core::{events, writable::Void, Writable};
+///
+/// let w = Writable::<Bytes>::builder().build();
+/// // A Writable emits no 'data': such a listener cannot be called.
+/// w.on(events::Data, |never: &Void| match *never {});
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Void {}
+pub enum Void {}
 
 /// `destroy(err, cb)` as stored: it receives the core, so a handle can be
 /// rebuilt for the user's hook without the hook owning one (no cycle).
@@ -82,7 +97,6 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// The write side; only called on paths that a write side exists for.
-    #[allow(dead_code)] // the Writable's own code is its user
     pub(crate) fn ws(&self) -> &WriteSide<R, W> {
         self.write.as_ref().expect("a writable-side operation on a stream that has a write side")
     }

@@ -17,5 +17,7 @@ mod lifecycle;
 
 pub use self::callback::Callback;
 pub(crate) use self::chunk::ChunkOps;
-pub(crate) use self::core::{ConstructHook, Core, DestroyHook, Void};
+pub(crate) use self::core::{ConstructHook, Core, DestroyHook};
+// Public for the writable module's listener signatures (see `Void`).
+pub use self::core::Void;
 pub(crate) use self::lifecycle::Lifecycle;
