@@ -7,3 +7,4 @@ mod support;
 
 mod event_loop;
 mod readable;
+mod writable;
