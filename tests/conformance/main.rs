@@ -6,5 +6,6 @@
 mod support;
 
 mod event_loop;
+mod pipe;
 mod readable;
 mod writable;

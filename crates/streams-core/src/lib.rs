@@ -44,6 +44,7 @@
 pub mod encoding;
 mod error;
 mod event_loop;
+pub mod duplex;
 pub mod events;
 mod high_water_mark;
 pub mod readable;
@@ -59,6 +60,9 @@ pub use self::high_water_mark::{
     get_default_high_water_mark, set_default_high_water_mark, DEFAULT_BYTES_HIGH_WATER_MARK,
     DEFAULT_OBJECT_HIGH_WATER_MARK,
 };
+pub use self::duplex::{Duplex, DuplexBuilder};
 pub use self::readable::{Readable, ReadableBuilder};
-pub use self::stream::Callback;
+pub use self::stream::{Callback, ReadableStream, Stream, StreamId, WritableStream};
+#[doc(hidden)]
+pub use self::stream::{AnyStreamRef, ReadEndRef, WriteEndRef};
 pub use self::writable::{BufferedChunk, Writable, WritableBuilder, WriteCallback};

@@ -96,8 +96,24 @@ unit_events! {
     Finish = "finish";
     /// `'prefinish'`: a Writable's `final` completed, just before `'finish'`.
     Prefinish = "prefinish";
-    /// `'pipe'`: a Readable started piping into this Writable.
-    Pipe = "pipe";
-    /// `'unpipe'`: a Readable stopped piping into this Writable.
-    Unpipe = "unpipe";
+}
+
+/// `'pipe'`: a Readable started piping into this Writable. Its argument
+/// is the source's [`StreamId`](crate::StreamId) (Node passes the source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Pipe;
+
+impl Event for Pipe {
+    type Arg<T: 'static> = crate::StreamId;
+    const NAME: &'static str = "pipe";
+}
+
+/// `'unpipe'`: a Readable stopped piping into this Writable. Its argument
+/// is the source's [`StreamId`](crate::StreamId).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Unpipe;
+
+impl Event for Unpipe {
+    type Arg<T: 'static> = crate::StreamId;
+    const NAME: &'static str = "unpipe";
 }

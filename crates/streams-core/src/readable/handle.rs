@@ -7,9 +7,9 @@ use bytes::Bytes;
 
 use super::listen::Add;
 use super::ReadableBuilder;
-use crate::encoding::{js_len, Encoding, StringDecoder};
+use crate::encoding::Encoding;
 use crate::events::{Event, ListenerId};
-use crate::stream::{ChunkOps, Core, Void};
+use crate::stream::{impl_stream_traits, ChunkOps, Core, Void, WritableStream};
 use crate::StreamError;
 
 /// Node's `stream.Readable`: a source of chunks, consumed in flowing mode
@@ -89,6 +89,89 @@ impl<T: 'static> PartialEq for Readable<T> {
 
 impl<T: 'static> Eq for Readable<T> {}
 
+impl_stream_traits!(stream Readable<T>, [T: 'static]);
+impl_stream_traits!(readable Readable<T>, T, [T: Clone + 'static]);
+
+/// The options of [`Readable::pipe_with`] (Node's `pipe(dest, options)`).
+///
+/// # Examples
+///
+/// ```
+/// let opts = streams_core::readable::PipeOptions { end: false };
+/// assert!(!opts.end);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PipeOptions {
+    /// End the destination when the source ends (default true).
+    pub end: bool,
+}
+
+impl Default for PipeOptions {
+    fn default() -> Self {
+        PipeOptions { end: true }
+    }
+}
+
+impl<T: Clone + 'static> Readable<T> {
+    /// Pipes this stream into `dest` (Node's `readable.pipe(dest)`): every
+    /// chunk is written to `dest`; a `false` write pauses this stream until
+    /// `dest` emits `'drain'`; when this stream ends, `dest.end()` is
+    /// called. Returns `dest`, for chaining. Several destinations may be
+    /// piped to; the slowest governs the pace.
+    ///
+    /// As in Node, an error on this stream does not end or destroy `dest`:
+    /// use [`pipeline`](crate::pipeline) when errors must tear the chain
+    /// down. Chunks are cloned into `dest` (a reference count for `Bytes`;
+    /// wrap costly objects in an `Rc`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use bytes::Bytes;
+    /// use streams_core::{Readable, Writable};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::new()));
+    /// let o = out.clone();
+    /// streams_core::run(async move {
+    ///     let src = Readable::from_iter([Bytes::from("a"), Bytes::from("b")]);
+    ///     let dest = Writable::<Bytes>::object_builder()
+    ///         .write(move |_, chunk, _, cb| {
+    ///             o.borrow_mut().push(chunk);
+    ///             cb.call(Ok(()));
+    ///         })
+    ///         .build();
+    ///     src.pipe(&dest);
+    /// });
+    /// assert_eq!(*out.borrow(), ["a", "b"]);
+    /// ```
+    pub fn pipe<D: WritableStream<In = T>>(&self, dest: &D) -> D {
+        self.pipe_with(dest, PipeOptions::default())
+    }
+
+    /// [`pipe`](Readable::pipe) with options: `end: false` leaves `dest`
+    /// open when this stream ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streams_core::{readable::PipeOptions, Readable, Writable};
+    ///
+    /// streams_core::run(async {
+    ///     let src = Readable::<Bytes>::builder().read(|this, _| { this.push(None); }).build();
+    ///     let dest = Writable::<Bytes>::builder().write(|_, _, _, cb| cb.call(Ok(()))).build();
+    ///     src.pipe_with(&dest, PipeOptions { end: false });
+    ///     streams_core::immediate().await;
+    ///     assert!(!dest.writable_ended());
+    /// });
+    /// ```
+    pub fn pipe_with<D: WritableStream<In = T>>(&self, dest: &D, options: PipeOptions) -> D {
+        self.core.pipe(dest.write_end().0, options.end);
+        dest.clone()
+    }
+}
+
 impl Readable<Bytes> {
     /// A builder for a byte stream (chunks of `Bytes`, measured in bytes).
     ///
@@ -125,24 +208,7 @@ impl Readable<Bytes> {
     /// assert_eq!(r.read(None).as_deref(), Some("前端".as_bytes()));
     /// ```
     pub fn set_encoding(&self, encoding: Encoding) -> &Self {
-        let rs = self.core.rs();
-        let object_mode = rs.ops.get().object_mode;
-        let mut state = rs.state.borrow_mut();
-        let mut decoder = StringDecoder::new(encoding);
-        let mut content = String::new();
-        for chunk in state.buffer.drain(..) {
-            content.push_str(&decoder.write(&chunk));
-        }
-        state.decoder = Some(decoder);
-        state.encoding = Some(encoding);
-        if object_mode {
-            return self;
-        }
-        rs.ops.set(ChunkOps::text());
-        state.length = js_len(&content);
-        if !content.is_empty() {
-            state.buffer.push_back(Bytes::from(content));
-        }
+        self.core.set_encoding(encoding);
         self
     }
 
@@ -253,29 +319,8 @@ impl<T: 'static> Readable<T> {
     pub fn push(&self, chunk: impl Into<Option<T>>) -> bool {
         match chunk.into() {
             None => self.core.push_eof(),
-            Some(chunk) => {
-                let decoded = self.decode(&chunk);
-                match decoded {
-                    Some(text) => self.core.push_chunk(text, true),
-                    None => self.core.push_chunk(chunk, false),
-                }
-            }
+            Some(chunk) => self.core.push_value(chunk),
         }
-    }
-
-    /// Runs a byte chunk through the stream's decoder, if it has one.
-    fn decode(&self, chunk: &T) -> Option<T> {
-        let rs = self.core.rs();
-        let ops = rs.ops.get();
-        let bytes = (ops.as_bytes)(chunk)?;
-        let text = {
-            let mut state = rs.state.borrow_mut();
-            if state.ended {
-                return None;
-            }
-            state.decoder.as_mut()?.write(bytes)
-        };
-        (ops.from_text)(text)
     }
 
     /// Puts a chunk back at the front of the buffer (Node's `unshift`), for
@@ -292,16 +337,7 @@ impl<T: 'static> Readable<T> {
     /// assert_eq!(r.read(None).as_deref(), Some(&b"hello world"[..]));
     /// ```
     pub fn unshift(&self, chunk: T) -> bool {
-        let rs = self.core.rs();
-        let ops = rs.ops.get();
-        // With an encoding the buffer holds text: decode the bytes given.
-        let encoding = rs.state.borrow().encoding;
-        if let (Some(encoding), Some(bytes)) = (encoding, (ops.as_bytes)(&chunk)) {
-            if let Some(text) = (ops.from_text)(encoding.decode(bytes)) {
-                return self.core.unshift_chunk(text);
-            }
-        }
-        self.core.unshift_chunk(chunk)
+        self.core.unshift_value(chunk)
     }
 
     /// Takes data out of the buffer (Node's `read(size)`): `None` as the
@@ -332,6 +368,29 @@ impl<T: 'static> Readable<T> {
     /// ```
     pub fn read(&self, size: impl Into<Option<usize>>) -> Option<T> {
         self.core.read_chunk(size.into())
+    }
+
+    /// Stops piping into `dest`, or into every destination with `None`
+    /// (Node's `unpipe`): `'unpipe'` is emitted on each, and the stream is
+    /// paused when no destination is left. Data stays buffered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streams_core::{Readable, Writable};
+    ///
+    /// streams_core::run(async {
+    ///     let src = Readable::<Bytes>::builder().read(|_, _| {}).build();
+    ///     let dest = Writable::<Bytes>::builder().write(|_, _, _, cb| cb.call(Ok(()))).build();
+    ///     src.pipe(&dest);
+    ///     src.unpipe(None::<&Writable>);
+    ///     assert_eq!(src.readable_flowing(), Some(false));
+    /// });
+    /// ```
+    pub fn unpipe<D: crate::Stream>(&self, dest: Option<&D>) -> &Self {
+        self.core.unpipe(dest.map(|d| d.stream_id()));
+        self
     }
 
     /// Starts or restarts the flow (Node's `resume()`): `readable_flowing`

@@ -54,13 +54,16 @@
 //! ```
 
 mod builder;
+mod decode;
 mod flow;
 mod handle;
 mod listen;
+mod pipe;
 mod push;
 mod read;
 mod side;
 
 pub use self::builder::ReadableBuilder;
-pub use self::handle::Readable;
-pub(crate) use self::side::ReadSide;
+pub use self::handle::{PipeOptions, Readable};
+pub(crate) use self::listen::Add;
+pub(crate) use self::side::{ReadHook, ReadSide};

@@ -73,7 +73,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 && state.data_listening
                 && state.length == 0;
             if direct {
-                state.await_drain = 0;
+                state.await_drain.clear();
                 state.data_emitted = true;
             }
             direct

@@ -153,7 +153,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 }
                 Some(_) => {
                     state.length -= n.min(state.length);
-                    state.await_drain = 0;
+                    state.await_drain.clear();
                 }
             }
             ret

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::encoding::{Encoding, StringDecoder};
-use crate::stream::{ChunkOps, Core};
+use crate::stream::{ChunkOps, Core, StreamId, WriteEnd};
 
 /// `read(size)` as stored (see `DestroyHook` for why it takes the core).
 pub(crate) type ReadHook<R, W> = Box<dyn FnMut(&Rc<Core<R, W>>, usize)>;
@@ -44,8 +44,13 @@ pub(crate) struct ReadState<T> {
     pub(crate) decoder: Option<StringDecoder>,
     pub(crate) encoding: Option<Encoding>,
     /// Destinations that returned `false` from `write` while piping; the
-    /// source stays paused until every one of them has drained.
-    pub(crate) await_drain: usize,
+    /// source stays paused until every one of them has drained (Node's
+    /// `awaitDrainWriters`).
+    pub(crate) await_drain: Vec<StreamId>,
+    /// Node's `kMultiAwaitDrain`: there were two or more pipes.
+    pub(crate) multi_await_drain: bool,
+    /// The destinations piped to (Node's `pipes`).
+    pub(crate) pipes: Vec<Rc<dyn WriteEnd<T>>>,
 }
 
 pub(crate) struct ReadSide<R: 'static, W: 'static> {
@@ -84,7 +89,9 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
                 data_listening: false,
                 decoder: encoding.map(StringDecoder::new),
                 encoding,
-                await_drain: 0,
+                await_drain: Vec::new(),
+                multi_await_drain: false,
+                pipes: Vec::new(),
             }),
             ops: Cell::new(ops),
             has_hook: Cell::new(hook.is_some()),

@@ -13,6 +13,7 @@ mod callback;
 mod chunk;
 mod core;
 mod destroy;
+mod ends;
 mod lifecycle;
 
 pub use self::callback::Callback;
@@ -20,4 +21,11 @@ pub(crate) use self::chunk::ChunkOps;
 pub(crate) use self::core::{ConstructHook, Core, DestroyHook};
 // Public for the writable module's listener signatures (see `Void`).
 pub use self::core::Void;
+pub(crate) use self::ends::{
+    impl_stream_traits, AnyStream, Lifecycle as LifecycleEvent, LifecycleListener, ReadEnd,
+    WriteEnd,
+};
+pub use self::ends::{
+    AnyStreamRef, ReadEndRef, ReadableStream, Stream, StreamId, WritableStream, WriteEndRef,
+};
 pub(crate) use self::lifecycle::Lifecycle;

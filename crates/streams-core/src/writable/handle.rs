@@ -9,7 +9,7 @@ use super::side::UserCallback;
 use super::{BufferedChunk, WritableBuilder};
 use crate::encoding::Encoding;
 use crate::events::{Event, ListenerId};
-use crate::stream::{ChunkOps, Core, Void};
+use crate::stream::{impl_stream_traits, ChunkOps, Core, Void};
 use crate::StreamError;
 
 /// Node's `stream.Writable`: a destination for chunks, with backpressure.
@@ -56,6 +56,9 @@ use crate::StreamError;
 pub struct Writable<T: 'static = Bytes> {
     pub(crate) core: Rc<Core<Void, T>>,
 }
+
+impl_stream_traits!(stream Writable<T>, [T: 'static]);
+impl_stream_traits!(writable Writable<T>, T, [T: 'static]);
 
 impl<T: 'static> Clone for Writable<T> {
     fn clone(&self) -> Self {
@@ -125,7 +128,7 @@ impl Writable<Bytes> {
     /// assert_eq!(w.writable_length(), 2);
     /// ```
     pub fn write_str(&self, text: &str, encoding: impl Into<Option<Encoding>>) -> bool {
-        let (chunk, encoding) = self.string_chunk(text, encoding.into());
+        let (chunk, encoding) = self.core.string_chunk(text, encoding.into());
         self.core.write_chunk(chunk, encoding, None).unwrap_or(false)
     }
 
@@ -149,7 +152,7 @@ impl Writable<Bytes> {
         encoding: impl Into<Option<Encoding>>,
         cb: impl FnOnce(Result<(), StreamError>) + 'static,
     ) -> bool {
-        let (chunk, encoding) = self.string_chunk(text, encoding.into());
+        let (chunk, encoding) = self.core.string_chunk(text, encoding.into());
         self.core.write_chunk(chunk, encoding, Some(boxed(cb))).unwrap_or(false)
     }
 
@@ -167,23 +170,9 @@ impl Writable<Bytes> {
     /// assert!(w.writable_ended());
     /// ```
     pub fn end_str(&self, text: &str, encoding: impl Into<Option<Encoding>>) -> &Self {
-        let chunk = self.string_chunk(text, encoding.into());
+        let chunk = self.core.string_chunk(text, encoding.into());
         self.core.end_writable(Some(chunk), None);
         self
-    }
-
-    fn string_chunk(&self, text: &str, encoding: Option<Encoding>) -> (Bytes, Option<Encoding>) {
-        let ws = self.core.ws();
-        let (decode, default) = {
-            let state = ws.state.borrow();
-            (state.decode_strings, state.default_encoding)
-        };
-        let encoding = encoding.unwrap_or(default);
-        if decode && !ws.ops.object_mode {
-            (encoding.encode(text), None)
-        } else {
-            (Bytes::copy_from_slice(text.as_bytes()), Some(encoding))
-        }
     }
 
     /// Sets the encoding of strings written without one (Node's

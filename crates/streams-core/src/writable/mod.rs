@@ -73,13 +73,16 @@ mod callback;
 mod end;
 mod handle;
 mod side;
+mod strings;
 mod write;
 
 pub use self::buffer::BufferedChunk;
 pub use self::builder::WritableBuilder;
 pub use self::callback::WriteCallback;
 pub use self::handle::Writable;
-pub(crate) use self::side::WriteSide;
+pub(crate) use self::side::{
+    FinalHook, UserCallback, WriteHook, WriteOptions, WriteSide, WritevHook,
+};
 pub use crate::stream::Void;
 
 /// `docs/writable.md`, compiled and run as doc tests.
