@@ -64,3 +64,9 @@ mod side;
 pub use self::builder::ReadableBuilder;
 pub use self::handle::Readable;
 pub(crate) use self::side::ReadSide;
+
+/// The guide's page on Readable (`docs/readable.md`), whose examples are
+/// compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/readable.md")]
+struct ReadableGuide;
