@@ -67,3 +67,9 @@ pub use self::builder::ReadableBuilder;
 pub use self::handle::{PipeOptions, Readable};
 pub(crate) use self::listen::Add;
 pub(crate) use self::side::{ReadHook, ReadSide};
+
+/// The guide's page on Readable (`docs/readable.md`), whose examples are
+/// compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/readable.md")]
+struct ReadableGuide;

@@ -106,7 +106,13 @@ impl<R: 'static, W: 'static> Core<R, W> {
             if state.length == 0 || state.length.saturating_sub(n) < state.hwm {
                 do_read = true;
             }
+            // A read() from inside the read hook leaves the asking to the
+            // hook that is running (Node would call it again, nested; an
+            // FnMut cannot be re-entered, and claiming a read that no hook
+            // call answers would stall the stream). Whatever the hook
+            // pushes schedules the next read as usual.
             let blocked = state.reading
+                || rs.in_hook.get()
                 || state.ended
                 || self.life.destroyed.get()
                 || self.life.is_errored()
@@ -144,15 +150,18 @@ impl<R: 'static, W: 'static> Core<R, W> {
             } else {
                 None
             };
-            match ret {
+            match &ret {
                 None => {
                     if state.length <= state.hwm {
                         state.need_readable = true;
                     }
                     n = 0;
                 }
-                Some(_) => {
-                    state.length -= n.min(state.length);
+                Some(chunk) => {
+                    // Count what was taken: with an encoding, `take` rounds
+                    // `n` up rather than split a surrogate pair.
+                    let taken = rs.len_of(chunk);
+                    state.length -= taken.min(state.length);
                     state.await_drain.clear();
                 }
             }
@@ -185,8 +194,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// Calls the implementation's `read(size)`, with the hook taken out of
-    /// its cell while it runs (a nested call finds none and does nothing:
-    /// `reading` already says a read is outstanding).
+    /// its cell while it runs (`in_hook` keeps a `read()` made from inside
+    /// it from asking for another call).
     fn call_read_hook(self: &Rc<Self>) {
         let rs = self.rs();
         let hook = rs.hook.borrow_mut().take();
@@ -197,7 +206,9 @@ impl<R: 'static, W: 'static> Core<R, W> {
             return;
         };
         let hwm = rs.state.borrow().hwm;
+        rs.in_hook.set(true);
         hook(self, hwm);
+        rs.in_hook.set(false);
         let mut slot = rs.hook.borrow_mut();
         if slot.is_none() && !self.life.close_emitted.get() {
             *slot = Some(hook);

@@ -60,6 +60,9 @@ pub(crate) struct ReadSide<R: 'static, W: 'static> {
     /// Whether a `read` hook was given (it is out of its cell while it
     /// runs; a stream without one fails with `ERR_METHOD_NOT_IMPLEMENTED`).
     pub(crate) has_hook: Cell<bool>,
+    /// The `read` hook is running: a `read()` from inside it must not ask
+    /// for more data, as the hook cannot be re-entered.
+    pub(crate) in_hook: Cell<bool>,
 }
 
 impl<R: 'static, W: 'static> ReadSide<R, W> {
@@ -95,6 +98,7 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
             }),
             ops: Cell::new(ops),
             has_hook: Cell::new(hook.is_some()),
+            in_hook: Cell::new(false),
             hook: RefCell::new(hook),
         }
     }
