@@ -41,16 +41,18 @@
 #![doc(test(no_crate_inject, attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+pub mod duplex;
 pub mod encoding;
 mod error;
 mod event_loop;
-pub mod duplex;
 pub mod events;
 mod high_water_mark;
 pub mod readable;
 mod stream;
+pub mod transform;
 pub mod writable;
 
+pub use self::duplex::{Duplex, DuplexBuilder};
 pub use self::error::{ErrorKind, StreamError};
 pub use self::event_loop::{
     clear_immediate, drain_ticks, immediate, live_tasks, next_tick, queue_microtask, run,
@@ -60,9 +62,9 @@ pub use self::high_water_mark::{
     get_default_high_water_mark, set_default_high_water_mark, DEFAULT_BYTES_HIGH_WATER_MARK,
     DEFAULT_OBJECT_HIGH_WATER_MARK,
 };
-pub use self::duplex::{Duplex, DuplexBuilder};
 pub use self::readable::{Readable, ReadableBuilder};
-pub use self::stream::{Callback, ReadableStream, Stream, StreamId, WritableStream};
 #[doc(hidden)]
 pub use self::stream::{AnyStreamRef, ReadEndRef, WriteEndRef};
+pub use self::stream::{Callback, ReadableStream, Stream, StreamId, WritableStream};
+pub use self::transform::{PassThrough, Transform, TransformBuilder};
 pub use self::writable::{BufferedChunk, Writable, WritableBuilder, WriteCallback};

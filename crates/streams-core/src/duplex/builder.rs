@@ -374,8 +374,9 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
             }) as WriteHook<R, W>
         });
         let writev: Option<WritevHook<R, W>> = self.writev.map(|f| {
-            Rc::new(move |core: &Rc<Core<R, W>>, chunks, cb| f(&Duplex::from_core(core), chunks, cb))
-                as WritevHook<R, W>
+            Rc::new(move |core: &Rc<Core<R, W>>, chunks, cb| {
+                f(&Duplex::from_core(core), chunks, cb)
+            }) as WritevHook<R, W>
         });
         let final_: Option<FinalHook<R, W>> = self.final_.map(|f| {
             Box::new(move |core: &Rc<Core<R, W>>, cb| f(&Duplex::from_core(core), cb))

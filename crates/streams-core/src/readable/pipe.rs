@@ -182,8 +182,7 @@ impl<R: 'static, W: 'static> PipeLink<R, W> {
                     state.await_drain.clear();
                     state.await_drain.push(dest_id);
                     state.multi_await_drain = false;
-                } else if state.pipes.len() > 1 && piped && !state.await_drain.contains(&dest_id)
-                {
+                } else if state.pipes.len() > 1 && piped && !state.await_drain.contains(&dest_id) {
                     state.await_drain.push(dest_id);
                 }
             }
