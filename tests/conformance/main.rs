@@ -6,6 +6,8 @@
 mod support;
 
 mod event_loop;
+mod finished;
 mod pipe;
+mod pipeline;
 mod readable;
 mod writable;

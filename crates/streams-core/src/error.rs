@@ -58,6 +58,9 @@ pub enum ErrorKind {
     OutOfRange,
     /// `ERR_STREAM_CANNOT_PIPE`: piping into a stream that is not writable.
     CannotPipe,
+    /// `ERR_STREAM_UNABLE_TO_PIPE`: a pipeline into a closed or destroyed
+    /// stream.
+    UnableToPipe,
     /// `ERR_METHOD_NOT_IMPLEMENTED`: a required hook (`read`, `write`, ...) is missing.
     MethodNotImplemented,
     /// `ABORT_ERR`: the operation was aborted.
@@ -92,6 +95,7 @@ impl ErrorKind {
             ErrorKind::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
             ErrorKind::OutOfRange => "ERR_OUT_OF_RANGE",
             ErrorKind::CannotPipe => "ERR_STREAM_CANNOT_PIPE",
+            ErrorKind::UnableToPipe => "ERR_STREAM_UNABLE_TO_PIPE",
             ErrorKind::MethodNotImplemented => "ERR_METHOD_NOT_IMPLEMENTED",
             ErrorKind::Abort => "ABORT_ERR",
             ErrorKind::Io | ErrorKind::Other => return None,
@@ -341,6 +345,19 @@ impl StreamError {
     /// ```
     pub fn cannot_pipe() -> StreamError {
         StreamError::node(ErrorKind::CannotPipe, "Cannot pipe, not readable")
+    }
+
+    /// `ERR_STREAM_UNABLE_TO_PIPE`: "Cannot pipe to a closed or destroyed
+    /// stream".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let e = streams_core::StreamError::unable_to_pipe();
+    /// assert_eq!(e.code(), Some("ERR_STREAM_UNABLE_TO_PIPE"));
+    /// ```
+    pub fn unable_to_pipe() -> StreamError {
+        StreamError::node(ErrorKind::UnableToPipe, "Cannot pipe to a closed or destroyed stream")
     }
 
     /// `ERR_METHOD_NOT_IMPLEMENTED`: "The `method` method is not implemented".
@@ -706,6 +723,7 @@ mod tests {
             (StreamError::invalid_arg_value("x"), "ERR_INVALID_ARG_VALUE"),
             (StreamError::out_of_range("x"), "ERR_OUT_OF_RANGE"),
             (StreamError::cannot_pipe(), "ERR_STREAM_CANNOT_PIPE"),
+            (StreamError::unable_to_pipe(), "ERR_STREAM_UNABLE_TO_PIPE"),
             (StreamError::method_not_implemented("_read()"), "ERR_METHOD_NOT_IMPLEMENTED"),
             (StreamError::abort(), "ABORT_ERR"),
         ];

@@ -41,27 +41,34 @@
 #![doc(test(no_crate_inject, attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+mod compose;
 pub mod duplex;
 pub mod encoding;
 mod error;
 mod event_loop;
 pub mod events;
+mod finished;
 mod high_water_mark;
+mod pipeline;
+pub mod promises;
 pub mod readable;
 mod stream;
 pub mod transform;
 pub mod writable;
 
+pub use self::compose::{compose, ComposeStreams};
 pub use self::duplex::{Duplex, DuplexBuilder};
 pub use self::error::{ErrorKind, StreamError};
 pub use self::event_loop::{
     clear_immediate, drain_ticks, immediate, live_tasks, next_tick, queue_microtask, run,
     set_immediate, spawn, Immediate, ImmediateId, Macrotask,
 };
+pub use self::finished::{finished, Cleanup, FinishedOptions};
 pub use self::high_water_mark::{
     get_default_high_water_mark, set_default_high_water_mark, DEFAULT_BYTES_HIGH_WATER_MARK,
     DEFAULT_OBJECT_HIGH_WATER_MARK,
 };
+pub use self::pipeline::{pipeline, PipelineStreams};
 pub use self::readable::{Readable, ReadableBuilder};
 #[doc(hidden)]
 pub use self::stream::{AnyStreamRef, ReadEndRef, WriteEndRef};

@@ -32,6 +32,21 @@ impl<T> Clone for ChunkOps<T> {
 impl<T> Copy for ChunkOps<T> {}
 
 impl<T> ChunkOps<T> {
+    /// Byte mode when `T` is `Bytes` and `object_mode` is false, object
+    /// mode otherwise: for streams whose mode is copied from another's.
+    pub(crate) fn matching(object_mode: bool) -> ChunkOps<T>
+    where
+        T: 'static,
+    {
+        if !object_mode {
+            let bytes: Box<dyn std::any::Any> = Box::new(ChunkOps::<Bytes>::bytes());
+            if let Ok(ops) = bytes.downcast::<ChunkOps<T>>() {
+                return *ops;
+            }
+        }
+        ChunkOps::object()
+    }
+
     pub(crate) fn object() -> ChunkOps<T> {
         ChunkOps {
             len: |_| 1,

@@ -62,6 +62,12 @@ pub(crate) trait AnyStream {
     fn is_readable(&self) -> bool;
     /// Node's `isWritable`: writable and not ended.
     fn is_writable(&self) -> bool;
+    /// Node's `stream.readable` property (false for a Writable).
+    fn readable_prop(&self) -> bool;
+    /// Node's `stream.writable` property (false for a Readable).
+    fn writable_prop(&self) -> bool;
+    /// Node's `readableState.ended && !errored && !errorEmitted`.
+    fn readable_ended_cleanly(&self) -> bool;
     fn pending_cb(&self) -> usize;
     /// Node's `willEmitClose`.
     fn will_emit_close(&self) -> bool;
@@ -118,6 +124,24 @@ impl<R: 'static, W: 'static> AnyStream for Core<R, W> {
 
     fn is_writable(&self) -> bool {
         self.is_writable() && !self.life.destroyed.get()
+    }
+
+    fn readable_prop(&self) -> bool {
+        self.read.as_ref().is_some_and(|rs| {
+            !self.life.destroyed.get()
+                && !self.life.error_emitted.get()
+                && !rs.state.borrow().end_emitted
+        })
+    }
+
+    fn writable_prop(&self) -> bool {
+        self.is_writable()
+    }
+
+    fn readable_ended_cleanly(&self) -> bool {
+        self.read.as_ref().is_some_and(|rs| {
+            rs.state.borrow().ended && !self.life.is_errored() && !self.life.error_emitted.get()
+        })
     }
 
     fn pending_cb(&self) -> usize {
@@ -179,6 +203,7 @@ pub(crate) trait WriteEnd<T>: AnyStream {
     fn prepend_error(&self, listener: Rc<dyn Fn(&StreamError)>) -> ListenerId;
     fn error_listener_count(&self) -> usize;
     fn emit_pipe(&self, source: StreamId);
+    fn object_mode(&self) -> bool;
     fn emit_unpipe(&self, source: StreamId);
     fn emit_error(self: Rc<Self>, err: StreamError);
     fn error_or_destroy_any(self: Rc<Self>, err: StreamError);
@@ -217,6 +242,10 @@ impl<R: 'static, W: 'static> WriteEnd<W> for Core<R, W> {
         self.events.emit(events::Pipe, &source);
     }
 
+    fn object_mode(&self) -> bool {
+        self.ws().ops.object_mode
+    }
+
     fn emit_unpipe(&self, source: StreamId) {
         self.events.emit(events::Unpipe, &source);
     }
@@ -234,11 +263,28 @@ impl<R: 'static, W: 'static> WriteEnd<W> for Core<R, W> {
 pub(crate) trait ReadEnd<T>: AnyStream {
     /// `source.pipe(dest, { end })`.
     fn pipe_to(self: Rc<Self>, dest: Rc<dyn WriteEnd<T>>, end: bool);
+    /// `source.read()`.
+    fn read_any(self: Rc<Self>) -> Option<T>;
+    /// Adds a `'readable'` listener (with its side effects).
+    fn on_readable(self: Rc<Self>, listener: Rc<dyn Fn()>) -> ListenerId;
+    fn object_mode(&self) -> bool;
 }
 
 impl<R: Clone + 'static, W: 'static> ReadEnd<R> for Core<R, W> {
     fn pipe_to(self: Rc<Self>, dest: Rc<dyn WriteEnd<R>>, end: bool) {
         self.pipe(dest, end);
+    }
+
+    fn read_any(self: Rc<Self>) -> Option<R> {
+        self.read_chunk(None)
+    }
+
+    fn on_readable(self: Rc<Self>, listener: Rc<dyn Fn()>) -> ListenerId {
+        self.add_listener(events::Readable, move |_| listener(), crate::readable::Add::On)
+    }
+
+    fn object_mode(&self) -> bool {
+        self.rs().ops.get().object_mode
     }
 }
 

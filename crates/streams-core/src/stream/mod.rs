@@ -22,8 +22,7 @@ pub(crate) use self::core::{ConstructHook, Core, DestroyHook};
 // Public for the writable module's listener signatures (see `Void`).
 pub use self::core::Void;
 pub(crate) use self::ends::{
-    impl_stream_traits, AnyStream, Lifecycle as LifecycleEvent, LifecycleListener, ReadEnd,
-    WriteEnd,
+    impl_stream_traits, AnyStream, Lifecycle as LifecycleEvent, ReadEnd, WriteEnd,
 };
 pub use self::ends::{
     AnyStreamRef, ReadEndRef, ReadableStream, Stream, StreamId, WritableStream, WriteEndRef,

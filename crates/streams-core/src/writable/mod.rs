@@ -80,9 +80,7 @@ pub use self::buffer::BufferedChunk;
 pub use self::builder::WritableBuilder;
 pub use self::callback::WriteCallback;
 pub use self::handle::Writable;
-pub(crate) use self::side::{
-    FinalHook, UserCallback, WriteHook, WriteOptions, WriteSide, WritevHook,
-};
+pub(crate) use self::side::{FinalHook, WriteHook, WriteOptions, WriteSide, WritevHook};
 pub use crate::stream::Void;
 
 /// `docs/writable.md`, compiled and run as doc tests.
