@@ -32,6 +32,14 @@
 #[doc(inline)]
 pub use streams_core::*;
 
+/// File streams (Node's `fs.createReadStream` / `fs.createWriteStream`);
+/// see [`streams_fs`]. Feature `fs` (on by default).
+#[cfg(feature = "fs")]
+pub mod fs {
+    #[doc(inline)]
+    pub use streams_fs::*;
+}
+
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -7,6 +7,7 @@ mod support;
 
 mod event_loop;
 mod finished;
+mod fs;
 mod pipe;
 mod pipeline;
 mod readable;

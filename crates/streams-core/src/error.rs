@@ -386,6 +386,48 @@ impl StreamError {
         StreamError::node(ErrorKind::Abort, "The operation was aborted")
     }
 
+    /// An operating-system error as Node reports it from a system call:
+    /// `"ENOENT: no such file or directory, open '/tmp/x'"`, with the errno
+    /// name as its code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use streams_core::StreamError;
+    ///
+    /// let err = StreamError::from_syscall(io::Error::from_raw_os_error(2), "open", Some("/tmp/x"));
+    /// # #[cfg(target_os = "linux")]
+    /// assert_eq!(err.to_string(), "ENOENT: no such file or directory, open '/tmp/x'");
+    /// ```
+    pub fn from_syscall(error: io::Error, syscall: &str, path: Option<&str>) -> StreamError {
+        let code = errno_name(&error);
+        let mut description = error.to_string();
+        if let Some(at) = description.find(" (os error") {
+            description.truncate(at);
+        }
+        if let Some(first) = description.get(..1) {
+            let lower = first.to_lowercase();
+            description.replace_range(..1, &lower);
+        }
+        let mut message = match code {
+            Some(code) => format!("{code}: {description}, {syscall}"),
+            None => format!("{description}, {syscall}"),
+        };
+        if let Some(path) = path {
+            message.push_str(&format!(" '{path}'"));
+        }
+        StreamError {
+            repr: Arc::new(Repr {
+                kind: ErrorKind::Io,
+                code: code.map(Cow::Borrowed),
+                message: message.into(),
+                io: Some(error),
+                source: None,
+            }),
+        }
+    }
+
     /// The kind of this error.
     ///
     /// # Examples

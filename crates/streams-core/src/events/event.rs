@@ -117,3 +117,19 @@ impl Event for Unpipe {
     type Arg<T: 'static> = crate::StreamId;
     const NAME: &'static str = "unpipe";
 }
+
+/// `'open'`: a file or socket stream opened its descriptor. Its argument
+/// is the descriptor number (`-1` where the platform has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Open;
+
+impl Event for Open {
+    type Arg<T: 'static> = i32;
+    const NAME: &'static str = "open";
+}
+
+unit_events! {
+    /// `'ready'`: a file or socket stream is ready for use (right after
+    /// `'open'` or `'connect'`).
+    Ready = "ready";
+}

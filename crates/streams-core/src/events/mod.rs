@@ -34,5 +34,6 @@ mod event;
 
 pub use self::emitter::{EventEmitter, ListenerId, DEFAULT_MAX_LISTENERS};
 pub use self::event::{
-    Close, Data, Drain, End, Error, Event, Finish, Pause, Pipe, Prefinish, Readable, Resume, Unpipe,
+    Close, Data, Drain, End, Error, Event, Finish, Open, Pause, Pipe, Prefinish, Readable, Ready,
+    Resume, Unpipe,
 };

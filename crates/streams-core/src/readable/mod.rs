@@ -55,6 +55,7 @@
 
 mod builder;
 mod decode;
+mod emit;
 mod flow;
 mod handle;
 mod listen;

@@ -70,6 +70,7 @@
 mod buffer;
 mod builder;
 mod callback;
+mod emit;
 mod end;
 mod handle;
 mod side;
