@@ -32,6 +32,14 @@
 #[doc(inline)]
 pub use streams_core::*;
 
+/// tokio `AsyncRead`/`AsyncWrite` and futures bridges, stdio, `Send`
+/// bridges; see [`streams_io`]. Feature `io` (on by default).
+#[cfg(feature = "io")]
+pub mod io {
+    #[doc(inline)]
+    pub use streams_io::*;
+}
+
 /// File streams (Node's `fs.createReadStream` / `fs.createWriteStream`);
 /// see [`streams_fs`]. Feature `fs` (on by default).
 #[cfg(feature = "fs")]
