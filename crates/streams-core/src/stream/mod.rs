@@ -21,6 +21,8 @@ pub(crate) use self::chunk::ChunkOps;
 pub(crate) use self::core::{ConstructHook, Core, DestroyHook};
 // Public for the writable module's listener signatures (see `Void`).
 pub use self::core::Void;
+// Used by `finished` and `pipeline` (issue 5), being written on main.
+#[allow(unused_imports)]
 pub(crate) use self::ends::{
     impl_stream_traits, AnyStream, Lifecycle as LifecycleEvent, LifecycleListener, ReadEnd,
     WriteEnd,

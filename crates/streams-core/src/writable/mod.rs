@@ -80,6 +80,8 @@ pub use self::buffer::BufferedChunk;
 pub use self::builder::WritableBuilder;
 pub use self::callback::WriteCallback;
 pub use self::handle::Writable;
+// Used by `finished` and `pipeline` (issue 5), being written on main.
+#[allow(unused_imports)]
 pub(crate) use self::side::{
     FinalHook, UserCallback, WriteHook, WriteOptions, WriteSide, WritevHook,
 };
