@@ -5,7 +5,9 @@
 
 mod support;
 
+mod duplex;
 mod event_loop;
 mod pipe;
 mod readable;
+mod transform;
 mod writable;
