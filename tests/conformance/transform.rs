@@ -245,3 +245,51 @@ fn passthrough_basic() {
     });
     assert_trace("passthrough-basic", &t);
 }
+
+#[test]
+fn transform_hwm_zero() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let t = tt;
+        let base = || {
+            Transform::<Bytes, Bytes>::builder()
+                .transform(|_, chunk, _, cb| cb.call(Ok(Some(chunk))))
+        };
+        let cases = [
+            ("highWaterMark 0", base().high_water_mark(0)),
+            ("readableHighWaterMark 0", base().readable_high_water_mark(0)),
+            (
+                "highWaterMark 0 + writableHighWaterMark 5",
+                base().high_water_mark(0).writable_high_water_mark(5),
+            ),
+            (
+                "highWaterMark 0 + readableHighWaterMark 5",
+                base().high_water_mark(0).readable_high_water_mark(5),
+            ),
+            (
+                "highWaterMark 5 + readableHighWaterMark 0",
+                base().high_water_mark(5).readable_high_water_mark(0),
+            ),
+            (
+                "readableHighWaterMark 0 + writableHighWaterMark 3",
+                base().readable_high_water_mark(0).writable_high_water_mark(3),
+            ),
+        ];
+        for (name, builder) in cases {
+            let tr = builder.build();
+            let writes: Vec<String> =
+                ["ab", "cd", "ef"].iter().map(|s| tr.write_str(s, None).to_string()).collect();
+            log!(
+                t,
+                "{name} -> {} {} writes {} readableLength {} writableLength {}",
+                tr.readable_high_water_mark(),
+                tr.writable_high_water_mark(),
+                writes.join(","),
+                tr.readable_length(),
+                tr.writable_length()
+            );
+        }
+    });
+    assert_trace("transform-hwm-zero", &t);
+}
