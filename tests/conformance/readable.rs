@@ -641,3 +641,34 @@ fn readable_push_after_eof() {
     });
     assert_trace("readable-push-after-eof", &t);
 }
+
+#[test]
+fn readable_end_scheduled_once() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let t = tt;
+        let r = manual();
+        let t1 = t.clone();
+        r.on(events::End, move |_| t1.log("end"));
+        r.push(b("a"));
+        r.push(None);
+        let got = show(r.read(None));
+        log!(t, "read {got}");
+        let (t2, r2) = (t.clone(), r.clone());
+        next_tick(move || {
+            let got = show(r2.read(1));
+            log!(t2, "tick read(1) {got} readableLength {}", r2.readable_length());
+        });
+        let got = show(r.read(None));
+        log!(t, "read {got}");
+        r.unshift(b("x"));
+        log!(t, "unshift readableLength {}", r.readable_length());
+        set_immediate(move || {
+            log!(t, "immediate readableEnded {}", r.readable_ended());
+            let got = show(r.read(None));
+            log!(t, "read {got}");
+        });
+    });
+    assert_trace("readable-end-scheduled-once", &t);
+}
