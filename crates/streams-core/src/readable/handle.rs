@@ -120,7 +120,7 @@ impl<T: Clone + 'static> Readable<T> {
     /// piped to; the slowest governs the pace.
     ///
     /// As in Node, an error on this stream does not end or destroy `dest`:
-    /// use [`pipeline`](crate::pipeline) when errors must tear the chain
+    /// use `pipeline` when errors must tear the chain
     /// down. Chunks are cloned into `dest` (a reference count for `Bytes`;
     /// wrap costly objects in an `Rc`).
     ///

@@ -279,8 +279,8 @@ impl<T: 'static> fmt::Debug for ReadEndRef<T> {
     }
 }
 
-/// Any stream: what [`finished`](crate::finished) and
-/// [`pipeline`](crate::pipeline) need.
+/// Any stream: what `finished` and
+/// `pipeline` need.
 ///
 /// Implemented by every stream handle of this crate; not meant to be
 /// implemented elsewhere.
@@ -307,7 +307,7 @@ pub trait Stream: Clone + 'static {
 
 /// A stream with a readable side yielding `Self::Out`: a source for
 /// [`Readable::pipe`](crate::Readable::pipe) and
-/// [`pipeline`](crate::pipeline).
+/// `pipeline`.
 pub trait ReadableStream: Stream {
     /// The chunk type read from the stream.
     type Out: 'static;
@@ -318,7 +318,7 @@ pub trait ReadableStream: Stream {
 
 /// A stream with a writable side taking `Self::In`: a destination for
 /// [`Readable::pipe`](crate::Readable::pipe) and
-/// [`pipeline`](crate::pipeline).
+/// `pipeline`.
 pub trait WritableStream: Stream {
     /// The chunk type written to the stream.
     type In: 'static;
