@@ -5,10 +5,12 @@
 
 mod support;
 
+mod duplex;
 mod event_loop;
 mod finished;
 mod fs;
 mod pipe;
 mod pipeline;
 mod readable;
+mod transform;
 mod writable;

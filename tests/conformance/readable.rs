@@ -232,7 +232,7 @@ fn readable_push_return() {
 
 #[test]
 fn readable_hwm_defaults() {
-    use streams::get_default_high_water_mark;
+    use streams::{get_default_high_water_mark, Duplex, Transform, Writable};
     let t = Trace::new();
     let tt = t.clone();
     run(async move {
@@ -250,10 +250,30 @@ fn readable_hwm_defaults() {
             "Readable hwm 0 {}",
             Readable::builder().high_water_mark(0).build().readable_high_water_mark()
         );
-        // The Writable, Duplex and Transform lines come with those streams.
-        for line in crate::support::expected("readable-hwm-defaults")[5..9].iter() {
-            t.log(line.clone());
-        }
+        log!(t, "Writable {}", Writable::<Bytes>::builder().build().writable_high_water_mark());
+        log!(
+            t,
+            "Writable objectMode {}",
+            Writable::<u8>::object_builder().build().writable_high_water_mark()
+        );
+        // `readableObjectMode: true`: an object readable side, a byte writable side.
+        let d = Duplex::<u8, Bytes>::object_builder().writable_object_mode(false).build();
+        log!(
+            t,
+            "Duplex readableObjectMode {} {}",
+            d.readable_high_water_mark(),
+            d.writable_high_water_mark()
+        );
+        let tr = Transform::<Bytes, Bytes>::builder()
+            .high_water_mark(5)
+            .readable_high_water_mark(7)
+            .build();
+        log!(
+            t,
+            "Transform hwm 5 + readableHwm 7 {} {}",
+            tr.readable_high_water_mark(),
+            tr.writable_high_water_mark()
+        );
         let t1 = t.clone();
         let r: Readable = Readable::builder()
             .read(move |this, size| {
@@ -620,4 +640,35 @@ fn readable_push_after_eof() {
         r.on(events::Data, move |c: &Bytes| log!(t4, "data {}", show(Some(c.clone()))));
     });
     assert_trace("readable-push-after-eof", &t);
+}
+
+#[test]
+fn readable_end_scheduled_once() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let t = tt;
+        let r = manual();
+        let t1 = t.clone();
+        r.on(events::End, move |_| t1.log("end"));
+        r.push(b("a"));
+        r.push(None);
+        let got = show(r.read(None));
+        log!(t, "read {got}");
+        let (t2, r2) = (t.clone(), r.clone());
+        next_tick(move || {
+            let got = show(r2.read(1));
+            log!(t2, "tick read(1) {got} readableLength {}", r2.readable_length());
+        });
+        let got = show(r.read(None));
+        log!(t, "read {got}");
+        r.unshift(b("x"));
+        log!(t, "unshift readableLength {}", r.readable_length());
+        set_immediate(move || {
+            log!(t, "immediate readableEnded {}", r.readable_ended());
+            let got = show(r.read(None));
+            log!(t, "read {got}");
+        });
+    });
+    assert_trace("readable-end-scheduled-once", &t);
 }

@@ -134,6 +134,13 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
         self
     }
 
+    /// Forgets [`high_water_mark`](Self::high_water_mark), leaving the
+    /// per-side ones (for a Transform whose readable hwm is 0).
+    pub(crate) fn without_high_water_mark(mut self) -> Self {
+        self.hwm = None;
+        self
+    }
+
     /// The readable side's high-water mark.
     ///
     /// # Examples

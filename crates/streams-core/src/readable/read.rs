@@ -219,10 +219,11 @@ impl<R: 'static, W: 'static> Core<R, W> {
     pub(crate) fn end_readable(self: &Rc<Self>) {
         {
             let mut state = self.rs().state.borrow_mut();
-            if state.end_emitted {
+            if state.end_emitted || state.end_scheduled {
                 return;
             }
             state.ended = true;
+            state.end_scheduled = true;
         }
         let core = self.clone();
         next_tick(move || core.end_readable_now());
@@ -231,6 +232,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
     fn end_readable_now(self: &Rc<Self>) {
         {
             let mut state = self.rs().state.borrow_mut();
+            // The tick is running: a later end of reading may schedule again.
+            state.end_scheduled = false;
             let blocked = self.life.is_errored()
                 || self.life.close_emitted.get()
                 || state.end_emitted

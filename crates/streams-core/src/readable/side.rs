@@ -30,6 +30,9 @@ pub(crate) struct ReadState<T> {
     pub(crate) paused: Option<bool>,
     pub(crate) ended: bool,
     pub(crate) end_emitted: bool,
+    /// Node's `kEndScheduled`: the tick that emits `'end'` is queued, so
+    /// another end of reading schedules nothing.
+    pub(crate) end_scheduled: bool,
     /// A `read` hook call is outstanding (it has not pushed yet).
     pub(crate) reading: bool,
     /// The `read` hook is running right now, synchronously.
@@ -81,6 +84,7 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
                 paused: None,
                 ended: false,
                 end_emitted: false,
+                end_scheduled: false,
                 reading: false,
                 sync: true,
                 need_readable: false,

@@ -41,6 +41,7 @@ type UserFlush<I, O> = Box<dyn FnOnce(&Transform<I, O>, FlushCallback<I, O>)>;
 #[must_use = "a builder does nothing until build() is called"]
 pub struct TransformBuilder<I: 'static, O: 'static> {
     inner: DuplexBuilder<O, I>,
+    hwm: Option<usize>,
     readable_hwm: Option<usize>,
     writable_hwm: Option<usize>,
     transform: Option<UserTransform<I, O>>,
@@ -57,6 +58,7 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
     pub(crate) fn from_duplex(inner: DuplexBuilder<O, I>) -> TransformBuilder<I, O> {
         TransformBuilder {
             inner,
+            hwm: None,
             readable_hwm: None,
             writable_hwm: None,
             transform: None,
@@ -69,16 +71,26 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
         self
     }
 
-    /// The high-water mark of both sides.
+    /// The high-water mark of both sides; it wins over the per-side ones.
+    /// With 0, as with a readable high-water mark of 0, the writable side
+    /// takes [`writable_high_water_mark`](Self::writable_high_water_mark)
+    /// if set, else 0 (as Node does).
     ///
     /// # Examples
     ///
     /// ```
     /// use bytes::Bytes;
-    /// let t = streams_core::Transform::<Bytes, Bytes>::builder().high_water_mark(5).build();
+    /// use streams_core::Transform;
+    /// let t = Transform::<Bytes, Bytes>::builder().high_water_mark(5).build();
     /// assert_eq!(t.writable_high_water_mark(), 5);
+    /// let t = Transform::<Bytes, Bytes>::builder()
+    ///     .high_water_mark(0)
+    ///     .writable_high_water_mark(5)
+    ///     .build();
+    /// assert_eq!((t.readable_high_water_mark(), t.writable_high_water_mark()), (0, 5));
     /// ```
-    pub fn high_water_mark(self, hwm: usize) -> Self {
+    pub fn high_water_mark(mut self, hwm: usize) -> Self {
+        self.hwm = Some(hwm);
         self.map(|b| b.high_water_mark(hwm))
     }
 
@@ -245,9 +257,15 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
     pub fn build(self) -> Transform<I, O> {
         let parked: Parked = Rc::new(std::cell::RefCell::new(None));
         let mut inner = self.inner;
-        if self.readable_hwm == Some(0) {
-            // Buffer hwm elements once, not on both sides.
-            inner = inner.writable_high_water_mark(self.writable_hwm.unwrap_or(0));
+        // Node's readable hwm (`highWaterMark` winning over
+        // `readableHighWaterMark`) being 0 drops `highWaterMark` and gives
+        // the writable side `writableHighWaterMark || 0`: buffer hwm
+        // elements once, not on both sides.
+        if self.hwm.or(self.readable_hwm) == Some(0) {
+            inner = inner
+                .without_high_water_mark()
+                .readable_high_water_mark(0)
+                .writable_high_water_mark(self.writable_hwm.unwrap_or(0));
         }
         let transform = self.transform;
         let write_parked = parked.clone();
