@@ -2,6 +2,7 @@
 //! I/O may be in flight on the blocking pool.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::fs::File;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -10,14 +11,15 @@ use std::sync::Arc;
 use streams_core::{Callback, StreamError};
 
 /// A stream's file: opened by the `construct` hook (or given), used by
-/// one blocking operation at a time, closed by the `destroy` hook once no
-/// operation is in flight (Node waits for `kIoDone` the same way: file I/O
-/// runs on a thread pool, and closing a descriptor under it is unsafe).
+/// one blocking operation at a time (a second one waits its turn), closed
+/// by the `destroy` hook once no operation is in flight (Node waits for
+/// `kIoDone` the same way: file I/O runs on a thread pool, and closing a
+/// descriptor under it is unsafe).
 pub(crate) struct FileSlot {
     pub(crate) path: Option<PathBuf>,
     file: RefCell<Option<Arc<File>>>,
     in_flight: Cell<bool>,
-    deferred_close: RefCell<Option<Box<dyn FnOnce()>>>,
+    waiting: RefCell<VecDeque<Box<dyn FnOnce()>>>,
 }
 
 impl FileSlot {
@@ -26,7 +28,7 @@ impl FileSlot {
             path,
             file: RefCell::new(file.map(Arc::new)),
             in_flight: Cell::new(false),
-            deferred_close: RefCell::new(None),
+            waiting: RefCell::new(VecDeque::new()),
         })
     }
 
@@ -55,19 +57,38 @@ impl FileSlot {
         }
     }
 
-    /// Marks an operation in flight and hands out the file for it.
+    /// Whether an operation is in flight.
+    pub(crate) fn busy(&self) -> bool {
+        self.in_flight.get()
+    }
+
+    /// Marks an operation in flight and hands out the file for it; `None`
+    /// if the file is closed or another operation is in flight.
     pub(crate) fn begin_io(&self) -> Option<Arc<File>> {
+        if self.in_flight.get() {
+            return None;
+        }
         let file = self.file.borrow().clone()?;
         self.in_flight.set(true);
         Some(file)
     }
 
-    /// The operation is over: run a close that waited for it.
+    /// Runs `f` now if no operation is in flight, or when the one in
+    /// flight ends.
+    pub(crate) fn when_idle(&self, f: impl FnOnce() + 'static) {
+        if self.in_flight.get() {
+            self.waiting.borrow_mut().push_back(Box::new(f));
+        } else {
+            f();
+        }
+    }
+
+    /// The operation is over: let the next one that waited run.
     pub(crate) fn end_io(&self) {
         self.in_flight.set(false);
-        let deferred = self.deferred_close.borrow_mut().take();
-        if let Some(close) = deferred {
-            close();
+        let next = self.waiting.borrow_mut().pop_front();
+        if let Some(next) = next {
+            next();
         }
     }
 
@@ -76,7 +97,7 @@ impl FileSlot {
     pub(crate) fn close(self: &Rc<Self>, flush: bool, err: Option<StreamError>, cb: Callback) {
         if self.in_flight.get() {
             let slot = self.clone();
-            *self.deferred_close.borrow_mut() = Some(Box::new(move || slot.close(flush, err, cb)));
+            self.when_idle(move || slot.close(flush, err, cb));
             return;
         }
         let file = self.file.borrow_mut().take();

@@ -15,6 +15,10 @@
 //! call, as Node runs it on libuv's thread pool; the streams themselves
 //! live on the current thread's event loop ([`streams_core::run`]).
 //!
+//! A `ReadStream` piped straight into a `WriteStream`, with nothing else
+//! listening to its `'data'`, is copied by the kernel (`copy_file_range`
+//! on Linux, through `std::io::copy`), with the same events and counters.
+//!
 //! [streams]: https://docs.rs/streams
 //!
 //! # Examples
@@ -40,6 +44,7 @@
 #![doc(test(no_crate_inject, attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+mod fast_path;
 mod file;
 mod flags;
 mod read_stream;

@@ -15,6 +15,7 @@ use streams_core::{
     AnyStreamRef, ReadEndRef, Readable, ReadableStream, Stream, StreamError, StreamId,
 };
 
+use crate::fast_path::{self, FastSink};
 use crate::file::{join_error, FileSlot};
 use crate::flags::open_options;
 
@@ -439,41 +440,131 @@ pub fn create_read_stream(
                 r.push(None);
                 return;
             }
-            let Some(file) = state.slot.begin_io() else {
-                r.push(None);
-                return;
-            };
-            let r = r.clone();
-            let pos = state.pos.get();
-            streams_core::spawn(async move {
-                let res: Result<io::Result<Bytes>, _> =
-                    tokio::task::spawn_blocking(move || read_chunk(&file, n, pos)).await;
-                // The read is over: a close that waited for it may run.
-                state.slot.end_io();
-                if r.destroyed() {
-                    return;
-                }
-                match res {
-                    Err(e) => r.error_or_destroy(join_error(e)),
-                    Ok(Err(e)) => {
-                        let path = state.slot.path_string();
-                        r.error_or_destroy(StreamError::from_syscall(e, "read", path.as_deref()));
-                    }
-                    Ok(Ok(chunk)) if chunk.is_empty() => {
-                        r.push(None);
-                    }
-                    Ok(Ok(chunk)) => {
-                        let len = chunk.len() as u64;
-                        if let Some(pos) = state.pos.get() {
-                            state.pos.set(Some(pos + len));
-                        }
-                        state.bytes_read.set(state.bytes_read.get() + len);
-                        r.push(chunk);
-                    }
-                }
-            });
+            if let Some(sink) = fast_path::destination(r) {
+                copy_in_kernel(r, &state, sink, n, left);
+            } else {
+                read_into_memory(r, &state, n);
+            }
         })
         .destroy(move |_, err, cb| destroy_state.slot.close(false, err, cb))
         .build();
     Ok(ReadStream { readable, state })
+}
+
+/// How much one fast-path hop copies: no memory is used, so more than a
+/// high-water mark per thread hop.
+const FAST_HOP: u64 = 8 * 1024 * 1024;
+
+/// The fast path (see `fast_path`): once the destination is idle (its
+/// last write done), copies up to `left` bytes from this stream's file into
+/// the destination's in the kernel, then pushes an empty chunk (which
+/// completes the read without data) or the end. Falls back to an ordinary
+/// read of `n` bytes if the destination stops being a candidate.
+fn copy_in_kernel(
+    r: &Readable<Bytes>,
+    state: &Rc<ReadState>,
+    sink: Rc<FastSink>,
+    n: usize,
+    left: u64,
+) {
+    let (r, state) = (r.clone(), state.clone());
+    streams_core::spawn(async move {
+        while !sink.idle() {
+            if r.destroyed() {
+                return;
+            }
+            if !sink.writable.writable() {
+                read_into_memory(&r, &state, n);
+                return;
+            }
+            streams_core::immediate().await;
+        }
+        kernel_copy(r, state, sink, left).await;
+    });
+}
+
+async fn kernel_copy(r: Readable<Bytes>, state: Rc<ReadState>, sink: Rc<FastSink>, left: u64) {
+    let Some(src) = state.slot.begin_io() else {
+        r.push(None);
+        return;
+    };
+    let Some(dst) = sink.state.slot.begin_io() else {
+        state.slot.end_io();
+        r.error_or_destroy(StreamError::destroyed("write"));
+        return;
+    };
+    let hop = left.min(FAST_HOP);
+    let (src_pos, dst_pos) = (state.pos.get(), sink.state.pos.get());
+    {
+        let res =
+            tokio::task::spawn_blocking(move || fast_path::copy(&src, src_pos, &dst, dst_pos, hop))
+                .await;
+        state.slot.end_io();
+        sink.state.slot.end_io();
+        if r.destroyed() {
+            return;
+        }
+        match res {
+            Err(e) => r.error_or_destroy(join_error(e)),
+            Ok(Err(e)) => {
+                let path = state.slot.path_string();
+                r.error_or_destroy(StreamError::from_syscall(
+                    e,
+                    "copy_file_range",
+                    path.as_deref(),
+                ));
+            }
+            Ok(Ok(0)) => {
+                r.push(None);
+            }
+            Ok(Ok(n)) => {
+                if let Some(pos) = state.pos.get() {
+                    state.pos.set(Some(pos + n));
+                }
+                state.bytes_read.set(state.bytes_read.get() + n);
+                if let Some(pos) = sink.state.pos.get() {
+                    sink.state.pos.set(Some(pos + n));
+                }
+                sink.state.bytes_written.set(sink.state.bytes_written.get() + n);
+                r.push(Bytes::new());
+            }
+        }
+    }
+}
+
+/// The ordinary read: up to `n` bytes into a new buffer, then pushed.
+fn read_into_memory(r: &Readable<Bytes>, state: &Rc<ReadState>, n: usize) {
+    let Some(file) = state.slot.begin_io() else {
+        r.push(None);
+        return;
+    };
+    let (r, state) = (r.clone(), state.clone());
+    let pos = state.pos.get();
+    streams_core::spawn(async move {
+        let res: Result<io::Result<Bytes>, _> =
+            tokio::task::spawn_blocking(move || read_chunk(&file, n, pos)).await;
+        // The read is over: a close that waited for it may run.
+        state.slot.end_io();
+        if r.destroyed() {
+            return;
+        }
+        match res {
+            Err(e) => r.error_or_destroy(join_error(e)),
+            Ok(Err(e)) => {
+                let path = state.slot.path_string();
+                r.error_or_destroy(StreamError::from_syscall(e, "read", path.as_deref()));
+            }
+            Ok(Ok(chunk)) if chunk.is_empty() => {
+                r.push(None);
+            }
+            Ok(Ok(chunk)) => {
+                let len = chunk.len() as u64;
+                if let Some(pos) = state.pos.get() {
+                    state.pos.set(Some(pos + len));
+                }
+                state.bytes_read.set(state.bytes_read.get() + len);
+                r.push(chunk);
+            }
+        }
+    });
 }

@@ -16,6 +16,7 @@ use streams_core::{
     AnyStreamRef, Stream, StreamError, StreamId, Writable, WritableStream, WriteEndRef,
 };
 
+use crate::fast_path::{self, FastSink};
 use crate::file::{join_error, FileSlot};
 use crate::flags::open_options;
 
@@ -194,10 +195,10 @@ impl WriteStreamOptions {
     }
 }
 
-struct WriteState {
-    slot: Rc<FileSlot>,
-    pos: Cell<Option<u64>>,
-    bytes_written: Cell<u64>,
+pub(crate) struct WriteState {
+    pub(crate) slot: Rc<FileSlot>,
+    pub(crate) pos: Cell<Option<u64>>,
+    pub(crate) bytes_written: Cell<u64>,
     flush: bool,
 }
 
@@ -351,6 +352,12 @@ fn write_all(file: &File, chunks: &[Bytes], pos: Option<u64>) -> io::Result<u64>
 /// Runs one write (or a `writev` batch) on the blocking pool and calls
 /// back when it is done.
 fn start_write(state: &Rc<WriteState>, chunks: Vec<Bytes>, cb: WriteCallback) {
+    if state.slot.busy() {
+        // A kernel copy into this file is in flight: write after it.
+        let s = state.clone();
+        state.slot.when_idle(move || start_write(&s, chunks, cb));
+        return;
+    }
     let Some(file) = state.slot.begin_io() else {
         cb.call(Err(StreamError::destroyed("write")));
         return;
@@ -460,10 +467,15 @@ pub fn create_write_stream(
             let chunks = chunks.into_iter().map(|c| c.chunk).collect();
             start_write(&writev_state, chunks, cb);
         })
-        .destroy(move |_, err, cb| {
+        .destroy(move |w, err, cb| {
+            fast_path::unregister(w.stream_id());
             let flush = destroy_state.flush;
             destroy_state.slot.close(flush, err, cb);
         })
         .build();
+    fast_path::register(
+        writable.stream_id(),
+        FastSink { writable: writable.clone(), state: state.clone() },
+    );
     Ok(WriteStream { writable, state })
 }

@@ -3,6 +3,7 @@
 //! `errorOrDestroy` does.
 
 use crate::events::Event;
+use crate::stream::StreamId;
 use crate::StreamError;
 
 use super::Readable;
@@ -44,5 +45,24 @@ impl<T: 'static> Readable<T> {
     /// ```
     pub fn error_or_destroy(&self, err: StreamError) {
         self.core.error_or_destroy(err, false);
+    }
+
+    /// The streams this one is piped into (Node's `readableState.pipes`),
+    /// for implementations that can move data faster when they know where
+    /// it goes (a file piped into a file can be copied by the kernel).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streams_core::{Readable, Stream, Writable};
+    ///
+    /// let r = Readable::<Bytes>::builder().build();
+    /// let w = Writable::<Bytes>::builder().build();
+    /// r.pipe(&w);
+    /// assert_eq!(r.pipe_destinations(), vec![w.stream_id()]);
+    /// ```
+    pub fn pipe_destinations(&self) -> Vec<StreamId> {
+        self.core.rs().state.borrow().pipes.iter().map(|d| d.id()).collect()
     }
 }
