@@ -92,6 +92,37 @@ impl FileSlot {
         }
     }
 
+    /// The `construct` hook of a file stream: opens the path on the
+    /// blocking pool (unless a file was given), calls back, then — as
+    /// Node's `_construct` does — calls `opened` with the descriptor (the
+    /// stream emits `'open'` and `'ready'` there).
+    pub(crate) fn open(
+        self: &Rc<Self>,
+        options: std::fs::OpenOptions,
+        cb: Callback,
+        opened: impl FnOnce(i32) + 'static,
+    ) {
+        let path = match &self.path {
+            Some(path) if !self.is_open() => path.clone(),
+            _ => return cb.call(Ok(())),
+        };
+        let slot = self.clone();
+        streams_core::spawn(async move {
+            match tokio::task::spawn_blocking(move || options.open(path)).await {
+                Err(e) => cb.call(Err(join_error(e))),
+                Ok(Err(e)) => {
+                    let path = slot.path_string();
+                    cb.call(Err(StreamError::from_syscall(e, "open", path.as_deref())));
+                }
+                Ok(Ok(file)) => {
+                    slot.set(file);
+                    cb.call(Ok(()));
+                    opened(slot.fd());
+                }
+            }
+        });
+    }
+
     /// Closes the file (after `fsync` when `flush`), then calls `cb` with
     /// `err` or the close's own error. Waits for an operation in flight.
     pub(crate) fn close(self: &Rc<Self>, flush: bool, err: Option<StreamError>, cb: Callback) {

@@ -402,31 +402,10 @@ pub fn create_read_stream(
     let destroy_state = state.clone();
     let readable = builder
         .construct(move |r, cb| {
-            let state = construct_state;
-            if state.slot.is_open() {
-                cb.call(Ok(()));
-                return;
-            }
-            let Some(path) = state.slot.path.clone() else {
-                cb.call(Ok(()));
-                return;
-            };
             let r = r.clone();
-            streams_core::spawn(async move {
-                let opened = tokio::task::spawn_blocking(move || open.open(path)).await;
-                match opened {
-                    Err(e) => cb.call(Err(join_error(e))),
-                    Ok(Err(e)) => {
-                        let path = state.slot.path_string();
-                        cb.call(Err(StreamError::from_syscall(e, "open", path.as_deref())));
-                    }
-                    Ok(Ok(file)) => {
-                        state.slot.set(file);
-                        cb.call(Ok(()));
-                        r.emit(events::Open, &state.slot.fd());
-                        r.emit(events::Ready, &());
-                    }
-                }
+            construct_state.slot.open(open, cb, move |fd| {
+                r.emit(events::Open, &fd);
+                r.emit(events::Ready, &());
             });
         })
         .read(move |r, n| {

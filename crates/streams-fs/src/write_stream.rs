@@ -439,27 +439,10 @@ pub fn create_write_stream(
     let destroy_state = state.clone();
     let writable = builder
         .construct(move |w, cb| {
-            let state = construct_state;
-            let Some(path) = state.slot.path.clone().filter(|_| !state.slot.is_open()) else {
-                cb.call(Ok(()));
-                return;
-            };
             let w = w.clone();
-            streams_core::spawn(async move {
-                let opened = tokio::task::spawn_blocking(move || open.open(path)).await;
-                match opened {
-                    Err(e) => cb.call(Err(join_error(e))),
-                    Ok(Err(e)) => {
-                        let path = state.slot.path_string();
-                        cb.call(Err(StreamError::from_syscall(e, "open", path.as_deref())));
-                    }
-                    Ok(Ok(file)) => {
-                        state.slot.set(file);
-                        cb.call(Ok(()));
-                        w.emit(events::Open, &state.slot.fd());
-                        w.emit(events::Ready, &());
-                    }
-                }
+            construct_state.slot.open(open, cb, move |fd| {
+                w.emit(events::Open, &fd);
+                w.emit(events::Ready, &());
             });
         })
         .write(move |_, chunk, _, cb| start_write(&write_state, vec![chunk], cb))
