@@ -283,10 +283,12 @@ impl<R: 'static, W: 'static> WriteEnd<W> for Core<R, W> {
 pub(crate) trait ReadEnd<T>: AnyStream {
     /// `source.pipe(dest, { end })`.
     fn pipe_to(self: Rc<Self>, dest: Rc<dyn WriteEnd<T>>, end: bool);
-    /// `source.read()`.
-    fn read_any(self: Rc<Self>) -> Option<T>;
-    /// Adds a `'readable'` listener (with its side effects).
-    fn on_readable(self: Rc<Self>, listener: Rc<dyn Fn()>) -> ListenerId;
+    /// Adds a `'data'` listener (which starts the flow, as in Node).
+    fn on_data(self: Rc<Self>, listener: Rc<dyn Fn(&T)>) -> ListenerId;
+    /// `source.pause()`.
+    fn pause_flow(self: Rc<Self>);
+    /// `source.resume()`.
+    fn resume_flow(self: Rc<Self>);
     fn object_mode(&self) -> bool;
 }
 
@@ -295,12 +297,16 @@ impl<R: Clone + 'static, W: 'static> ReadEnd<R> for Core<R, W> {
         self.pipe(dest, end);
     }
 
-    fn read_any(self: Rc<Self>) -> Option<R> {
-        self.read_chunk(None)
+    fn on_data(self: Rc<Self>, listener: Rc<dyn Fn(&R)>) -> ListenerId {
+        self.add_listener(events::Data, move |chunk: &R| listener(chunk), crate::readable::Add::On)
     }
 
-    fn on_readable(self: Rc<Self>, listener: Rc<dyn Fn()>) -> ListenerId {
-        self.add_listener(events::Readable, move |_| listener(), crate::readable::Add::On)
+    fn pause_flow(self: Rc<Self>) {
+        self.pause();
+    }
+
+    fn resume_flow(self: Rc<Self>) {
+        self.resume();
     }
 
     fn object_mode(&self) -> bool {
