@@ -75,3 +75,9 @@ pub use self::stream::{live_streams, Callback, ReadableStream, Stream, StreamId,
 pub use self::stream::{AnyStreamRef, ReadEndRef, WriteEndRef};
 pub use self::transform::{PassThrough, Transform, TransformBuilder};
 pub use self::writable::{BufferedChunk, Writable, WritableBuilder, WriteCallback};
+
+/// The guide's page on composition (`docs/composition.md`), whose examples
+/// are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/composition.md")]
+struct CompositionGuide;
