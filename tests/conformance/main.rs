@@ -5,6 +5,7 @@
 
 mod support;
 
+mod compose;
 mod duplex;
 mod event_loop;
 mod finished;

@@ -1,13 +1,15 @@
 //! `compose(streams)`: Node's `stream.compose`, a chain of streams seen
 //! from outside as one Duplex.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::duplex::{Duplex, DuplexBuilder};
+use crate::finished::{eos, FinishedOptions};
 use crate::pipeline::{pipeline, PipelineStreams};
 use crate::stream::{
-    Callback, ChunkOps, LifecycleEvent, ReadEnd, ReadableStream, WritableStream, WriteEnd,
+    AnyStreamRef, Callback, ChunkOps, LifecycleEvent, ReadEnd, ReadableStream, WritableStream,
+    WriteEnd,
 };
 use crate::writable::WriteCallback;
 use crate::StreamError;
@@ -25,6 +27,8 @@ pub trait ComposeStreams: PipelineStreams {
     fn head(&self) -> crate::stream::WriteEndRef<Self::In>;
     #[doc(hidden)]
     fn tail(&self) -> crate::stream::ReadEndRef<Self::Out>;
+    #[doc(hidden)]
+    fn tail_stream(&self) -> AnyStreamRef;
 }
 
 impl<A, B> ComposeStreams for (A, B)
@@ -42,6 +46,10 @@ where
 
     fn tail(&self) -> crate::stream::ReadEndRef<B::Out> {
         self.1.read_end()
+    }
+
+    fn tail_stream(&self) -> AnyStreamRef {
+        self.1.any_stream()
     }
 }
 
@@ -61,6 +69,10 @@ where
 
     fn tail(&self) -> crate::stream::ReadEndRef<C::Out> {
         self.2.read_end()
+    }
+
+    fn tail_stream(&self) -> AnyStreamRef {
+        self.2.any_stream()
     }
 }
 
@@ -82,6 +94,10 @@ where
     fn tail(&self) -> crate::stream::ReadEndRef<D::Out> {
         self.3.read_end()
     }
+
+    fn tail_stream(&self) -> AnyStreamRef {
+        self.3.any_stream()
+    }
 }
 
 /// Node's `onclose`: `undefined` until the inner pipeline is done, `null`
@@ -92,32 +108,14 @@ enum OnClose {
     Waiting(Callback),
 }
 
+/// What the composed stream's hooks and its listeners on the inner
+/// streams share (Node's closure over `ondrain`, `onfinish`, `onclose`).
 struct Composed<I: 'static, O: 'static> {
     head: Rc<dyn WriteEnd<I>>,
     tail: Rc<dyn ReadEnd<O>>,
     on_drain: RefCell<Option<WriteCallback>>,
     on_finish: RefCell<Option<Callback>>,
-    on_readable: Cell<bool>,
     on_close: RefCell<OnClose>,
-}
-
-impl<I: 'static, O: Clone + 'static> Composed<I, O> {
-    /// Moves what the tail has into the composed stream's buffer.
-    fn pump(&self, d: &Duplex<O, I>) {
-        loop {
-            match self.tail.clone().read_any() {
-                None => {
-                    self.on_readable.set(true);
-                    return;
-                }
-                Some(chunk) => {
-                    if !d.push(chunk) {
-                        return;
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Makes one [`Duplex`] of a chain of streams (Node's `stream.compose`):
@@ -148,12 +146,12 @@ impl<I: 'static, O: Clone + 'static> Composed<I, O> {
 pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
     let head = streams.head().0;
     let tail = streams.tail().0;
+    let tail_stream = streams.tail_stream().0;
     let state = Rc::new(Composed {
         head: head.clone(),
         tail: tail.clone(),
         on_drain: RefCell::new(None),
         on_finish: RefCell::new(None),
-        on_readable: Cell::new(false),
         on_close: RefCell::new(OnClose::Pending),
     });
     let builder: DuplexBuilder<P::Out, P::In> = DuplexBuilder::with_ops(
@@ -174,63 +172,32 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
             s_final.head.clone().end();
             *s_final.on_finish.borrow_mut() = Some(cb);
         })
-        .read(move |d, _| s_read.pump(d))
+        .read(move |_, _| s_read.tail.clone().resume_flow())
         .destroy(move |_, err, cb| {
-            let pending = matches!(*s_destroy.on_close.borrow(), OnClose::Pending);
+            let done = matches!(*s_destroy.on_close.borrow(), OnClose::Done);
             let err = match err {
-                None if pending => Some(StreamError::abort()),
+                None if !done => Some(StreamError::abort()),
                 err => err,
             };
-            s_destroy.on_readable.set(false);
             drop(s_destroy.on_drain.borrow_mut().take());
             drop(s_destroy.on_finish.borrow_mut().take());
-            if pending {
-                *s_destroy.on_close.borrow_mut() = OnClose::Waiting(cb);
-                if !s_destroy.tail.destroyed() {
-                    s_destroy
-                        .tail
-                        .clone()
-                        .destroy_any(Some(err.unwrap_or_else(|| StreamError::destroyed("pipe"))));
-                }
-            } else {
+            // Node's `destroyer(tail, err)`.
+            let tail = &s_destroy.tail;
+            if !tail.destroyed() {
+                let finished = !tail.is_readable() && !tail.is_writable();
+                let err = err.clone().or_else(|| (!finished).then(StreamError::abort));
+                tail.clone().destroy_any(err);
+            }
+            if done {
                 cb.call(err.map_or(Ok(()), Err));
+            } else {
+                *s_destroy.on_close.borrow_mut() = OnClose::Waiting(cb);
             }
         })
         .build();
 
-    let s = state.clone();
-    head.on_drain(Rc::new(move || {
-        let cb = s.on_drain.borrow_mut().take();
-        if let Some(cb) = cb {
-            cb.call(Ok(()));
-        }
-    }));
-    let s = state.clone();
-    tail.listen(
-        LifecycleEvent::Finish,
-        false,
-        Rc::new(move |_| {
-            let cb = s.on_finish.borrow_mut().take();
-            if let Some(cb) = cb {
-                cb.call(Ok(()));
-            }
-        }),
-    );
+    // In Node's order: the pipeline's listeners first.
     let (s, dd) = (state.clone(), d.clone());
-    tail.clone().on_readable(Rc::new(move || {
-        if s.on_readable.replace(false) {
-            s.pump(&dd);
-        }
-    }));
-    let dd = d.clone();
-    tail.listen(
-        LifecycleEvent::End,
-        false,
-        Rc::new(move |_| {
-            dd.push(None);
-        }),
-    );
-    let (s, dd) = (state, d.clone());
     pipeline(streams, move |res| {
         let waiting = std::mem::replace(&mut *s.on_close.borrow_mut(), OnClose::Done);
         match (waiting, res) {
@@ -241,5 +208,41 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
             (_, Ok(())) => {}
         }
     });
+    let s = state.clone();
+    head.on_drain(Rc::new(move || {
+        let cb = s.on_drain.borrow_mut().take();
+        if let Some(cb) = cb {
+            cb.call(Ok(()));
+        }
+    }));
+    // The composed stream finishes once the tail is done: ended, finished
+    // and closed (Node's `eos(tail, () => onfinish())`, whatever the
+    // result: an error destroys the composed stream through the pipeline).
+    let s = state.clone();
+    let on_tail_done = move |_| {
+        let cb = s.on_finish.borrow_mut().take();
+        if let Some(cb) = cb {
+            cb.call(Ok(()));
+        }
+    };
+    drop(eos(tail_stream, FinishedOptions::default(), Box::new(on_tail_done)));
+    // The tail flows into the composed stream's buffer until it is full
+    // (Node's `tail.on('data')`, paused when `push` says so, resumed by the
+    // composed stream's `read`). Each chunk is cloned, as into a pipe's
+    // destination.
+    let (s, dd) = (state, d.clone());
+    tail.clone().on_data(Rc::new(move |chunk: &P::Out| {
+        if !dd.push(chunk.clone()) {
+            s.tail.clone().pause_flow();
+        }
+    }));
+    let dd = d.clone();
+    tail.listen(
+        LifecycleEvent::End,
+        false,
+        Rc::new(move |_| {
+            dd.push(None);
+        }),
+    );
     d
 }

@@ -215,11 +215,11 @@ pub(crate) fn eos(stream: Rc<dyn AnyStream>, options: FinishedOptions, callback:
     // Already done (or failed)? Then answer on the next tick.
     let done_writing = !readable
         && (!will_emit_close || stream.is_readable())
-        && (writable_finished || !stream.is_writable())
+        && (writable_finished || stream.writable_is_false())
         && stream.pending_cb() == 0;
     let done_reading = !writable
         && (!will_emit_close || stream.is_writable())
-        && (readable_finished || !stream.is_readable());
+        && (readable_finished || stream.readable_is_false());
     let immediate: Option<Option<StreamError>> = if stream.closed() {
         Some(on_close_error(&*stream, readable, readable_finished, writable, writable_finished))
     } else if stream.error_emitted() {

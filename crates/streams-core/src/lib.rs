@@ -70,8 +70,14 @@ pub use self::high_water_mark::{
 };
 pub use self::pipeline::{pipeline, PipelineStreams};
 pub use self::readable::{Readable, ReadableBuilder};
+pub use self::stream::{live_streams, Callback, ReadableStream, Stream, StreamId, WritableStream};
 #[doc(hidden)]
 pub use self::stream::{AnyStreamRef, ReadEndRef, WriteEndRef};
-pub use self::stream::{Callback, ReadableStream, Stream, StreamId, WritableStream};
 pub use self::transform::{PassThrough, Transform, TransformBuilder};
 pub use self::writable::{BufferedChunk, Writable, WritableBuilder, WriteCallback};
+
+/// The guide's page on composition (`docs/composition.md`), whose examples
+/// are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/composition.md")]
+struct CompositionGuide;

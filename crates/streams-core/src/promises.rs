@@ -91,9 +91,10 @@ pub fn finished<S: Stream>(stream: &S) -> Done {
 /// ```
 pub fn finished_with<S: Stream>(stream: &S, options: FinishedOptions) -> Done {
     let (callback, done) = channel();
-    let cleanup = crate::finished(stream, options, callback);
-    // The listeners go away with the stream's close; keep them armed.
-    std::mem::forget(cleanup);
+    // Dropping the `Cleanup` keeps the listeners armed (they go away with
+    // the stream's 'close'); forgetting it would leak its state, and with
+    // it the stream's allocation, which that state's `Weak` keeps.
+    drop(crate::finished(stream, options, callback));
     done
 }
 

@@ -419,12 +419,14 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
             let mut state = core.rs().state.borrow_mut();
             state.ended = true;
             state.end_emitted = true;
+            state.disabled = true;
         }
         if !self.writable {
             let mut state = core.ws().state.borrow_mut();
             state.ending = true;
             state.ended = true;
             state.finished = true;
+            state.disabled = true;
         }
         Duplex { core }
     }

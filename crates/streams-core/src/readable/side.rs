@@ -54,6 +54,10 @@ pub(crate) struct ReadState<T> {
     pub(crate) multi_await_drain: bool,
     /// The destinations piped to (Node's `pipes`).
     pub(crate) pipes: Vec<Rc<dyn WriteEnd<T>>>,
+    /// A Duplex made with `readable(false)` (Node's `readable === false`
+    /// in the state): the side exists, ended, but the stream does not
+    /// count as readable for `finished` and `pipeline`.
+    pub(crate) disabled: bool,
 }
 
 pub(crate) struct ReadSide<R: 'static, W: 'static> {
@@ -99,6 +103,7 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
                 await_drain: Vec::new(),
                 multi_await_drain: false,
                 pipes: Vec::new(),
+                disabled: false,
             }),
             ops: Cell::new(ops),
             has_hook: Cell::new(hook.is_some()),

@@ -1,6 +1,6 @@
 //! `Core<R, W>`: the shared state behind every stream handle.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
@@ -66,6 +66,39 @@ impl<R: 'static, W: 'static> fmt::Debug for Core<R, W> {
     }
 }
 
+thread_local! {
+    /// How many `Core`s exist on this thread (see [`live_streams`]).
+    static LIVE_STREAMS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many streams (Readable, Writable, Duplex, Transform, PassThrough,
+/// composed) are alive on this thread: made and not yet dropped. Useful in
+/// tests that check nothing was left behind, as a stream is only dropped
+/// when no handle, listener, pipe or pending callback refers to it any
+/// more.
+///
+/// # Examples
+///
+/// ```
+/// use bytes::Bytes;
+///
+/// let before = streams_core::live_streams();
+/// let r = streams_core::Readable::<Bytes>::builder().build();
+/// assert_eq!(streams_core::live_streams(), before + 1);
+/// drop(r);
+/// assert_eq!(streams_core::live_streams(), before);
+/// ```
+pub fn live_streams() -> usize {
+    LIVE_STREAMS.with(Cell::get)
+}
+
+impl<R: 'static, W: 'static> Drop for Core<R, W> {
+    fn drop(&mut self) {
+        // `try_with`: a stream may be dropped while the thread exits.
+        let _ = LIVE_STREAMS.try_with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
 impl<R: 'static, W: 'static> Core<R, W> {
     pub(crate) fn new(
         read: Option<ReadSide<R, W>>,
@@ -76,6 +109,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         construct_hook: Option<ConstructHook<R, W>>,
     ) -> Rc<Core<R, W>> {
         let has_construct = construct_hook.is_some();
+        LIVE_STREAMS.with(|n| n.set(n.get() + 1));
         let core = Rc::new(Core {
             events: EventEmitter::new(),
             life,

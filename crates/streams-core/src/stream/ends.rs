@@ -49,9 +49,11 @@ pub(crate) type LifecycleListener = Rc<dyn Fn(Option<&StreamError>)>;
 /// ... in `internal/streams/utils`).
 pub(crate) trait AnyStream {
     fn id(&self) -> StreamId;
-    /// Node's `isReadableNodeStream`: has a read side.
+    /// Node's `isReadableNodeStream`: has a read side (not disabled by a
+    /// Duplex's `readable(false)`).
     fn has_read_side(&self) -> bool;
-    /// Node's `isWritableNodeStream`: has a write side.
+    /// Node's `isWritableNodeStream`: has a write side (not disabled by a
+    /// Duplex's `writable(false)`).
     fn has_write_side(&self) -> bool;
     /// Node's `isReadableFinished(stream, false)`: `'end'` emitted, or
     /// ended with nothing left.
@@ -62,6 +64,13 @@ pub(crate) trait AnyStream {
     fn is_readable(&self) -> bool;
     /// Node's `isWritable`: writable and not ended.
     fn is_writable(&self) -> bool;
+    /// Node's `isReadable(stream) === false`: the stream has a `readable`
+    /// property (a read side, even disabled) and is not readable. A
+    /// Writable has none, so for it this is false, as `null === false` is.
+    fn readable_is_false(&self) -> bool;
+    /// Node's `isWritable(stream) === false` (false for a Readable, which
+    /// has no `writable` property).
+    fn writable_is_false(&self) -> bool;
     /// Node's `stream.readable` property (false for a Writable).
     fn readable_prop(&self) -> bool;
     /// Node's `stream.writable` property (false for a Readable).
@@ -86,16 +95,16 @@ impl<R: 'static, W: 'static> AnyStream for Core<R, W> {
     }
 
     fn has_read_side(&self) -> bool {
-        self.read.is_some()
+        self.read.as_ref().is_some_and(|rs| !rs.state.borrow().disabled)
     }
 
     fn has_write_side(&self) -> bool {
-        self.write.is_some()
+        self.write.as_ref().is_some_and(|ws| !ws.state.borrow().disabled)
     }
 
     fn readable_finished(&self) -> bool {
         let Some(rs) = &self.read else { return false };
-        if self.life.is_errored() {
+        if self.life.is_errored() || !self.has_read_side() {
             return false;
         }
         let state = rs.state.borrow();
@@ -104,6 +113,9 @@ impl<R: 'static, W: 'static> AnyStream for Core<R, W> {
 
     fn writable_finished(&self) -> bool {
         let Some(ws) = &self.write else { return false };
+        if !self.has_write_side() {
+            return false;
+        }
         let state = ws.state.borrow();
         if state.finished {
             return true;
@@ -124,6 +136,14 @@ impl<R: 'static, W: 'static> AnyStream for Core<R, W> {
 
     fn is_writable(&self) -> bool {
         self.is_writable() && !self.life.destroyed.get()
+    }
+
+    fn readable_is_false(&self) -> bool {
+        self.read.is_some() && !AnyStream::is_readable(self)
+    }
+
+    fn writable_is_false(&self) -> bool {
+        self.write.is_some() && !AnyStream::is_writable(self)
     }
 
     fn readable_prop(&self) -> bool {
@@ -263,10 +283,12 @@ impl<R: 'static, W: 'static> WriteEnd<W> for Core<R, W> {
 pub(crate) trait ReadEnd<T>: AnyStream {
     /// `source.pipe(dest, { end })`.
     fn pipe_to(self: Rc<Self>, dest: Rc<dyn WriteEnd<T>>, end: bool);
-    /// `source.read()`.
-    fn read_any(self: Rc<Self>) -> Option<T>;
-    /// Adds a `'readable'` listener (with its side effects).
-    fn on_readable(self: Rc<Self>, listener: Rc<dyn Fn()>) -> ListenerId;
+    /// Adds a `'data'` listener (which starts the flow, as in Node).
+    fn on_data(self: Rc<Self>, listener: Rc<dyn Fn(&T)>) -> ListenerId;
+    /// `source.pause()`.
+    fn pause_flow(self: Rc<Self>);
+    /// `source.resume()`.
+    fn resume_flow(self: Rc<Self>);
     fn object_mode(&self) -> bool;
 }
 
@@ -275,12 +297,16 @@ impl<R: Clone + 'static, W: 'static> ReadEnd<R> for Core<R, W> {
         self.pipe(dest, end);
     }
 
-    fn read_any(self: Rc<Self>) -> Option<R> {
-        self.read_chunk(None)
+    fn on_data(self: Rc<Self>, listener: Rc<dyn Fn(&R)>) -> ListenerId {
+        self.add_listener(events::Data, move |chunk: &R| listener(chunk), crate::readable::Add::On)
     }
 
-    fn on_readable(self: Rc<Self>, listener: Rc<dyn Fn()>) -> ListenerId {
-        self.add_listener(events::Readable, move |_| listener(), crate::readable::Add::On)
+    fn pause_flow(self: Rc<Self>) {
+        self.pause();
+    }
+
+    fn resume_flow(self: Rc<Self>) {
+        self.resume();
     }
 
     fn object_mode(&self) -> bool {

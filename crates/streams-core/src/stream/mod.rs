@@ -18,6 +18,7 @@ mod lifecycle;
 
 pub use self::callback::Callback;
 pub(crate) use self::chunk::ChunkOps;
+pub use self::core::live_streams;
 pub(crate) use self::core::{ConstructHook, Core, DestroyHook};
 // Public for the writable module's listener signatures (see `Void`).
 pub use self::core::Void;

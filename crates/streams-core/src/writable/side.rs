@@ -111,6 +111,10 @@ pub(crate) struct WriteState<W> {
     pub(crate) on_finished: Vec<UserCallback>,
     pub(crate) decode_strings: bool,
     pub(crate) default_encoding: Encoding,
+    /// A Duplex made with `writable(false)` (Node's `writable === false`
+    /// in the state): the side exists, finished, but the stream does not
+    /// count as writable for `finished` and `pipeline`.
+    pub(crate) disabled: bool,
 }
 
 impl<W> WriteState<W> {
@@ -176,6 +180,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
                 on_finished: Vec::new(),
                 decode_strings: options.decode_strings,
                 default_encoding: options.default_encoding,
+                disabled: false,
             }),
             ops: options.ops,
             has_writev: options.writev.is_some(),
