@@ -8,6 +8,7 @@ mod support;
 mod event_loop;
 mod finished;
 mod fs;
+mod net;
 mod pipe;
 mod pipeline;
 mod readable;
