@@ -245,9 +245,6 @@ impl Inner {
         self.timer.cancel();
         let conn = self.conn.borrow_mut().take();
         if let Some(conn) = conn {
-            if self.local.get().is_none() {
-                self.local.set(conn.stream().local_addr().ok());
-            }
             if self.reset.get() {
                 if let Err(e) = conn.stream().set_zero_linger() {
                     tracing::debug!("reset_and_destroy: SO_LINGER failed: {e}");

@@ -128,3 +128,8 @@ pub fn connect(port: u16, host: &str) -> Socket {
 pub fn create_connection(options: ConnectOptions) -> Socket {
     Socket::connect(options)
 }
+
+/// The guide's examples (`docs/net.md`), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/net.md")]
+struct NetGuideDoctests;

@@ -402,6 +402,9 @@ impl Socket {
     /// # });
     /// ```
     pub fn destroy_soon(&self) {
+        if self.duplex.destroyed() {
+            return;
+        }
         if self.duplex.writable() {
             self.duplex.end(None);
         }
