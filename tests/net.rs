@@ -670,3 +670,106 @@ fn our_client_against_a_node_echo_server() {
         "the Node server echoed other bytes"
     );
 }
+
+// ----- re-entrancy -----
+
+/// Calls the socket's own methods, as a listener might.
+fn poke(s: &Socket) {
+    let _ = (s.bytes_read(), s.bytes_written(), s.remote_address(), s.local_port());
+    let _ = (s.ready_state(), s.pending(), s.connecting(), s.had_error(), s.timeout());
+    s.set_no_delay(true).set_keep_alive(true);
+}
+
+#[test]
+fn socket_methods_from_inside_every_listener() {
+    let _guard = FdGuard::new();
+    let closes = Rc::new(Cell::new(0));
+    let c = closes.clone();
+    run(async move {
+        let (server, port) = local_server(ServerOptions::new(), |sock| {
+            poke(sock);
+            let s = sock.clone();
+            sock.on(Data, move |chunk: &Bytes| {
+                poke(&s);
+                s.write(chunk.clone());
+                s.pause();
+                let s = s.clone();
+                streams::set_immediate(move || {
+                    s.resume();
+                });
+            });
+            let s = sock.clone();
+            sock.on(End, move |_| {
+                poke(&s);
+                s.end(Bytes::from("bye"));
+            });
+            let s = sock.clone();
+            sock.on(Finish, move |_| poke(&s));
+            let s = sock.clone();
+            sock.on(Close, move |_| {
+                poke(&s);
+                s.set_timeout(Duration::from_millis(1));
+                s.destroy_soon();
+                s.reset_and_destroy();
+                s.destroy(None);
+            });
+        });
+        // A client that talks, pauses and resumes, then ends.
+        let talker = connect(port, "127.0.0.1");
+        let t = talker.clone();
+        talker.on(Connect, move |_| {
+            poke(&t);
+            t.set_timeout(Duration::from_secs(5));
+            t.write(Bytes::from("one"));
+        });
+        let (t, n) = (talker.clone(), Rc::new(Cell::new(0)));
+        talker.on(Data, move |_: &Bytes| {
+            poke(&t);
+            n.set(n.get() + 1);
+            if n.get() == 1 {
+                t.pause();
+                t.resume();
+                t.write(Bytes::from("two"));
+                t.end(None);
+            }
+        });
+        talker.on(Timeout, |_| panic!("no timeout: the talker is busy"));
+        // A client destroyed as it connects, one reset on its first data,
+        // one destroyed in its 'lookup' (so it never connects).
+        let quitter = connect(port, "127.0.0.1");
+        let q = quitter.clone();
+        quitter.on(Connect, move |_| {
+            q.destroy(None);
+            poke(&q);
+        });
+        let resetter = connect(port, "127.0.0.1");
+        resetter.write(Bytes::from("x"));
+        let r = resetter.clone();
+        resetter.on(Data, move |_: &Bytes| {
+            r.reset_and_destroy();
+            poke(&r);
+            r.write(Bytes::from("after reset"));
+        });
+        resetter.on(Error, |_: &StreamError| {});
+        let looker = Socket::connect(ConnectOptions::new(port).host("localhost"));
+        let l = looker.clone();
+        looker.on(streams::net::events::Lookup, move |_: &streams::net::events::LookupInfo| {
+            l.destroy(None);
+        });
+        let remaining = Rc::new(Cell::new(4));
+        for s in [&talker, &quitter, &resetter, &looker] {
+            let (s2, c, remaining, server) =
+                (s.clone(), c.clone(), remaining.clone(), server.clone());
+            s.on(Close, move |_| {
+                poke(&s2);
+                s2.destroy(None);
+                c.set(c.get() + 1);
+                remaining.set(remaining.get() - 1);
+                if remaining.get() == 0 {
+                    server.close();
+                }
+            });
+        }
+    });
+    assert_eq!(closes.get(), 4);
+}
