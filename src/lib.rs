@@ -48,6 +48,15 @@ pub mod fs {
     pub use streams_fs::*;
 }
 
+/// TCP (Node's `net`: `create_server`, `connect`, `Socket`, `Server`, and
+/// `Cluster` for every core); see [`streams_net`]. Feature `net` (on by
+/// default).
+#[cfg(feature = "net")]
+pub mod net {
+    #[doc(inline)]
+    pub use streams_net::*;
+}
+
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

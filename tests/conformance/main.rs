@@ -10,6 +10,7 @@ mod duplex;
 mod event_loop;
 mod finished;
 mod fs;
+mod net;
 mod pipe;
 mod pipeline;
 mod readable;

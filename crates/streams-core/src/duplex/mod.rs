@@ -28,6 +28,7 @@
 //! ```
 
 mod builder;
+mod emit;
 mod handle;
 
 pub use self::builder::DuplexBuilder;
