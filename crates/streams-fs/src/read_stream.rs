@@ -350,11 +350,12 @@ fn read_chunk(file: &File, n: usize, pos: Option<u64>) -> io::Result<Bytes> {
 ///
 /// # Errors
 ///
-/// Bad options fail at once: `start` after `end` gives `ERR_OUT_OF_RANGE`,
-/// unknown flags `ERR_INVALID_ARG_VALUE`. Failures of the file itself (a
-/// missing file: `ENOENT`; a directory: `EISDIR`; permissions: `EACCES`)
-/// come as an `'error'` event, then `'close'`, as in Node; the descriptor
-/// is always closed.
+/// `start` after `end` fails at once with `ERR_OUT_OF_RANGE` (Node
+/// throws). Everything else comes as an `'error'` event, then `'close'`,
+/// as in Node: unknown flags (`ERR_INVALID_ARG_VALUE`, found when the file
+/// is opened; ignored with `fd`), a missing file (`ENOENT`), permissions
+/// (`EACCES`), a directory (`EISDIR`, from the first read, after
+/// `'open'`). The descriptor is always closed.
 ///
 /// # Examples
 ///
@@ -379,7 +380,9 @@ pub fn create_read_stream(
             )));
         }
     }
-    let open = open_options(&options.flags, options.mode)?;
+    // Node checks the flags when it opens the file (not at all with `fd`):
+    // bad flags are an 'error' event, then 'close'.
+    let open = open_options(&options.flags, options.mode);
     let given = options.fd.is_some();
     let path: Option<PathBuf> = (!given).then(|| path.as_ref().to_path_buf());
     let state = Rc::new(ReadState {
@@ -409,6 +412,10 @@ pub fn create_read_stream(
             let Some(path) = state.slot.path.clone() else {
                 cb.call(Ok(()));
                 return;
+            };
+            let open = match open {
+                Ok(open) => open,
+                Err(err) => return cb.call(Err(err)),
             };
             let r = r.clone();
             streams_core::spawn(async move {
@@ -455,10 +462,8 @@ pub fn create_read_stream(
                 }
                 match res {
                     Err(e) => r.error_or_destroy(join_error(e)),
-                    Ok(Err(e)) => {
-                        let path = state.slot.path_string();
-                        r.error_or_destroy(StreamError::from_syscall(e, "read", path.as_deref()));
-                    }
+                    // Node names no path for a failed read.
+                    Ok(Err(e)) => r.error_or_destroy(StreamError::from_syscall(e, "read", None)),
                     Ok(Ok(chunk)) if chunk.is_empty() => {
                         r.push(None);
                     }
