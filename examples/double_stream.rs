@@ -2,24 +2,21 @@
 //! twice to its readable side, and ends its readable side when its
 //! writable side ends (`final`).
 //!
-//! The program pipes a Readable of three lines through a `DoubleStream`
-//! into a Writable that prints to stdout, so each line comes out twice:
+//! The program pipes standard input through a `DoubleStream` into standard
+//! output, so everything read comes out twice, as Node's
+//! `process.stdin.pipe(new DoubleStream()).pipe(process.stdout)`:
 //!
 //! ```text
-//! source (Readable) --pipe--> DoubleStream (Duplex) --pipe--> stdout (Writable)
+//! stdin (Readable) --pipe--> DoubleStream (Duplex) --pipe--> stdout (Writable)
 //! ```
 //!
-//! Until `streams::io::stdin()`/`stdout()` land, the source is a Readable
-//! of lines built here and the sink prints with `print!`; then this
-//! becomes `stdin().pipe(&double).pipe(&stdout())`, as in Node.
-//!
-//! Run with `cargo run --example double_stream`.
+//! ```sh
+//! echo hello | cargo run --example double_stream   # prints hello twice
+//! ```
 
 use bytes::Bytes;
+use streams::io::{stdin, stdout};
 use streams::{run, Duplex, Readable, Writable};
-
-/// The lines the program feeds the stream.
-const LINES: [&str; 3] = ["one\n", "two\n", "three\n"];
 
 /// Node's `class DoubleStream extends Duplex`: `_write` pushes the chunk
 /// twice, `_final` pushes `null`, `_read` has nothing to do (the data
@@ -39,21 +36,15 @@ fn double_stream() -> Duplex {
         .build()
 }
 
-/// Runs the program, handing everything it prints to `print`.
-pub(crate) fn main_with(print: impl Fn(&str) + 'static) {
-    run(async move {
-        let source = Readable::from_iter(LINES.map(Bytes::from));
-        // A stand-in for `process.stdout`.
-        let stdout: Writable = Writable::builder()
-            .write(move |_, chunk: Bytes, _, cb| {
-                print(&String::from_utf8_lossy(&chunk));
-                cb.call(Ok(()));
-            })
-            .build();
-        source.pipe(&double_stream()).pipe(&stdout);
-    });
+/// The program: `input` through a `DoubleStream` into `output`. `main`
+/// gives it the process's stdin and stdout; the tests give it streams of
+/// their own.
+pub(crate) fn double(input: &Readable, output: &Writable) {
+    input.pipe(&double_stream()).pipe(output);
 }
 
 fn main() {
-    main_with(|text| print!("{text}"));
+    run(async {
+        double(&stdin(), &stdout());
+    });
 }

@@ -8,19 +8,16 @@
 //! last chunk, before the readable side ends.
 //!
 //! ```text
-//! source (Readable) --pipe--> double (Transform) --pipe--> stdout (Writable)
+//! stdin (Readable) --pipe--> double (Transform) --pipe--> stdout (Writable)
 //! ```
 //!
-//! Until `streams::io::stdin()`/`stdout()` land, the source is a Readable
-//! of lines built here and the sink prints with `print!`.
-//!
-//! Run with `cargo run --example double_transform`.
+//! ```sh
+//! echo hello | cargo run --example double_transform   # hello, hello, -- the end --
+//! ```
 
 use bytes::Bytes;
+use streams::io::{stdin, stdout};
 use streams::{run, Readable, Transform, Writable};
-
-/// The lines the program feeds the stream.
-const LINES: [&str; 3] = ["one\n", "two\n", "three\n"];
 
 /// The line `flush` adds at the end.
 const LAST_LINE: &str = "-- the end --\n";
@@ -36,21 +33,15 @@ fn double_transform() -> Transform {
         .build()
 }
 
-/// Runs the program, handing everything it prints to `print`.
-pub(crate) fn main_with(print: impl Fn(&str) + 'static) {
-    run(async move {
-        let source = Readable::from_iter(LINES.map(Bytes::from));
-        // A stand-in for `process.stdout`.
-        let stdout: Writable = Writable::builder()
-            .write(move |_, chunk: Bytes, _, cb| {
-                print(&String::from_utf8_lossy(&chunk));
-                cb.call(Ok(()));
-            })
-            .build();
-        source.pipe(&double_transform()).pipe(&stdout);
-    });
+/// The program: `input` through the Transform into `output`. `main` gives
+/// it the process's stdin and stdout; the tests give it streams of their
+/// own.
+pub(crate) fn double(input: &Readable, output: &Writable) {
+    input.pipe(&double_transform()).pipe(output);
 }
 
 fn main() {
-    main_with(|text| print!("{text}"));
+    run(async {
+        double(&stdin(), &stdout());
+    });
 }

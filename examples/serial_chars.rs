@@ -10,15 +10,16 @@
 //!   fires again when more arrive, so the consumer loops until `None`;
 //! - at the end, `read(n)` returns whatever is left, then `'end'` fires.
 //!
-//! Each line printed is one `read(5)` and the bytes left in the buffer.
-//! Node v24 prints the same lines for the same program.
+//! Each line written to stdout is one `read(5)` and the bytes left in the
+//! buffer. Node v24 prints the same lines for the same program.
 //!
 //! Run with `cargo run --example serial_chars`.
 
 use std::cell::Cell;
 
 use bytes::Bytes;
-use streams::{events, run, Readable};
+use streams::io::stdout;
+use streams::{events, run, Readable, Writable};
 
 /// How many letters the source yields.
 const LETTERS: u8 = 100;
@@ -40,22 +41,27 @@ fn serial_chars() -> Readable {
         .build()
 }
 
-/// Runs the program, handing each line it prints to `print`.
-pub(crate) fn main_with(print: impl Fn(&str) + 'static) {
-    run(async move {
-        let print = std::rc::Rc::new(print);
-        let chars = serial_chars();
-        let (reader, p) = (chars.clone(), print.clone());
-        chars.on(events::Readable, move |_| {
-            while let Some(chunk) = reader.read(5) {
-                let text = String::from_utf8_lossy(&chunk);
-                p(&format!("read {text} readableLength {}", reader.readable_length()));
-            }
-        });
-        chars.on(events::End, move |_| print("end"));
+/// The program: reads the source five bytes at a time and writes a line
+/// for each read, then `end`, to `output` (stdout in `main`, a stream of
+/// the tests' own in the tests).
+pub(crate) fn serial(output: &Writable) {
+    let chars = serial_chars();
+    let (reader, out) = (chars.clone(), output.clone());
+    chars.on(events::Readable, move |_| {
+        while let Some(chunk) = reader.read(5) {
+            let text = String::from_utf8_lossy(&chunk);
+            let line = format!("read {text} readableLength {}\n", reader.readable_length());
+            out.write(Bytes::from(line));
+        }
+    });
+    let out = output.clone();
+    chars.on(events::End, move |_| {
+        out.end(Bytes::from("end\n"));
     });
 }
 
 fn main() {
-    main_with(|line| println!("{line}"));
+    run(async {
+        serial(&stdout());
+    });
 }

@@ -1,9 +1,13 @@
 //! The examples, run as tests: each example's program is compiled into
-//! this test through `#[path]` and run with its output collected, then
-//! compared with what the same program prints under Node v24.21.0.
+//! this test through `#[path]` and run on streams of the test's own
+//! instead of stdin and stdout, then its output is compared with what the
+//! same program prints under Node v24.21.0.
 
 use std::cell::RefCell;
 use std::rc::Rc;
+
+use bytes::Bytes;
+use streams::{Readable, Writable};
 
 #[allow(dead_code)] // the example's `main`
 #[path = "../examples/double_stream.rs"]
@@ -17,38 +21,45 @@ mod double_transform;
 #[path = "../examples/serial_chars.rs"]
 mod serial_chars;
 
-/// An example's `main_with`: runs the program, handing what it prints to
-/// the closure.
-type MainWith = fn(Box<dyn Fn(&str)>);
+/// The lines the tests feed the programs, as stdin would.
+const LINES: [&str; 3] = ["one\n", "two\n", "three\n"];
 
-/// Runs an example's `main_with`, returning what it printed.
-fn output(main_with: MainWith) -> String {
+/// Runs `program` on a fresh loop with a Writable standing in for stdout;
+/// returns what it wrote, and whether the Writable was ended.
+fn output(program: impl FnOnce(&Writable) + 'static) -> (String, bool) {
     let out = Rc::new(RefCell::new(String::new()));
-    let o = out.clone();
-    main_with(Box::new(move |text| o.borrow_mut().push_str(text)));
+    let ended = Rc::new(RefCell::new(false));
+    let (o, e) = (out.clone(), ended.clone());
+    streams::run(async move {
+        let stdout: Writable = Writable::builder()
+            .write(move |_, chunk: Bytes, _, cb| {
+                o.borrow_mut().push_str(&String::from_utf8_lossy(&chunk));
+                cb.call(Ok(()));
+            })
+            .build();
+        stdout.on(streams::events::Finish, move |_| *e.borrow_mut() = true);
+        program(&stdout);
+    });
     let text = out.borrow().clone();
-    text
+    let ended = *ended.borrow();
+    (text, ended)
 }
 
-/// Runs an example whose `print` gets whole lines, returning them.
-fn lines(main_with: MainWith) -> Vec<String> {
-    let out = Rc::new(RefCell::new(Vec::new()));
-    let o = out.clone();
-    main_with(Box::new(move |line| o.borrow_mut().push(line.to_string())));
-    let lines = out.borrow().clone();
-    lines
+/// A Readable of [`LINES`], standing in for stdin.
+fn stdin() -> Readable {
+    Readable::from_iter(LINES.map(Bytes::from))
 }
 
 #[test]
 fn double_stream_writes_each_line_twice() {
-    let printed = output(|print| double_stream::main_with(print));
-    assert_eq!(printed, "one\none\ntwo\ntwo\nthree\nthree\n");
+    let printed = output(|stdout| double_stream::double(&stdin(), stdout));
+    assert_eq!(printed, ("one\none\ntwo\ntwo\nthree\nthree\n".to_string(), true));
 }
 
 #[test]
 fn double_transform_writes_each_line_twice_then_flushes() {
-    let printed = output(|print| double_transform::main_with(print));
-    assert_eq!(printed, "one\none\ntwo\ntwo\nthree\nthree\n-- the end --\n");
+    let printed = output(|stdout| double_transform::double(&stdin(), stdout));
+    assert_eq!(printed, ("one\none\ntwo\ntwo\nthree\nthree\n-- the end --\n".to_string(), true));
 }
 
 #[test]
@@ -79,5 +90,7 @@ fn serial_chars_reads_five_at_a_time() {
         "read rstuv readableLength 0",
         "end",
     ];
-    assert_eq!(lines(|print| serial_chars::main_with(print)), node);
+    let (printed, ended) = output(serial_chars::serial);
+    assert_eq!(printed.lines().collect::<Vec<_>>(), node);
+    assert!(printed.ends_with("end\n") && ended);
 }

@@ -402,7 +402,11 @@ impl StreamError {
     /// ```
     pub fn from_syscall(error: io::Error, syscall: &str, path: Option<&str>) -> StreamError {
         let code = errno_name(&error);
-        let mut description = error.to_string();
+        // Node's wording is libuv's (`uv_strerror`), not the C library's.
+        let mut description = match code.and_then(uv_description) {
+            Some(text) => text.to_string(),
+            None => error.to_string(),
+        };
         if let Some(at) = description.find(" (os error") {
             description.truncate(at);
         }
@@ -713,6 +717,54 @@ fn os_errno_name(_errno: i32) -> Option<&'static str> {
     None
 }
 
+/// libuv's description of an errno name (`uv_strerror`, as Node v24's
+/// `util.getSystemErrorMap()` lists them), which Node puts in its messages.
+fn uv_description(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "EPERM" => "operation not permitted",
+        "ENOENT" => "no such file or directory",
+        "EINTR" => "interrupted system call",
+        "EIO" => "i/o error",
+        "ENXIO" => "no such device or address",
+        "EBADF" => "bad file descriptor",
+        "EAGAIN" => "resource temporarily unavailable",
+        "ENOMEM" => "not enough memory",
+        "EACCES" => "permission denied",
+        "EBUSY" => "resource busy or locked",
+        "EEXIST" => "file already exists",
+        "EXDEV" => "cross-device link not permitted",
+        "ENOTDIR" => "not a directory",
+        "EISDIR" => "illegal operation on a directory",
+        "EINVAL" => "invalid argument",
+        "ENFILE" => "file table overflow",
+        "EMFILE" => "too many open files",
+        "EFBIG" => "file too large",
+        "ENOSPC" => "no space left on device",
+        "ESPIPE" => "invalid seek",
+        "EROFS" => "read-only file system",
+        "EPIPE" => "broken pipe",
+        "ENAMETOOLONG" => "name too long",
+        "ENOTEMPTY" => "directory not empty",
+        "ELOOP" => "too many symbolic links encountered",
+        "ENOTSUP" => "operation not supported on socket",
+        "EAFNOSUPPORT" => "address family not supported",
+        "EADDRINUSE" => "address already in use",
+        "EADDRNOTAVAIL" => "address not available",
+        "ENETDOWN" => "network is down",
+        "ENETUNREACH" => "network is unreachable",
+        "ECONNABORTED" => "software caused connection abort",
+        "ECONNRESET" => "connection reset by peer",
+        "ENOBUFS" => "no buffer space available",
+        "EISCONN" => "socket is already connected",
+        "ENOTCONN" => "socket is not connected",
+        "ETIMEDOUT" => "connection timed out",
+        "ECONNREFUSED" => "connection refused",
+        "EHOSTUNREACH" => "host is unreachable",
+        "EOF" => "end of file",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -738,6 +790,29 @@ mod tests {
         assert_eq!(err.code(), Some("EADDRINUSE"));
         let err = StreamError::from(io::Error::other("custom"));
         assert_eq!(err.code(), None);
+    }
+
+    #[test]
+    fn syscall_errors_use_libuv_wording_as_node_does() {
+        // What Node v24 says for each (libuv's `uv_strerror`, not strerror).
+        for (errno, kind, message) in [
+            (2, io::ErrorKind::NotFound, "ENOENT: no such file or directory, open '/x'"),
+            (13, io::ErrorKind::PermissionDenied, "EACCES: permission denied, open '/x'"),
+            (17, io::ErrorKind::AlreadyExists, "EEXIST: file already exists, open '/x'"),
+            (21, io::ErrorKind::Other, "EISDIR: illegal operation on a directory, open '/x'"),
+        ] {
+            let error = if cfg!(target_os = "linux") {
+                io::Error::from_raw_os_error(errno)
+            } else if kind == io::ErrorKind::Other {
+                continue;
+            } else {
+                io::Error::from(kind)
+            };
+            let err = StreamError::from_syscall(error, "open", Some("/x"));
+            assert_eq!(err.to_string(), message);
+        }
+        let err = StreamError::from_syscall(io::Error::other("Odd failure"), "read", None);
+        assert_eq!(err.to_string(), "odd failure, read");
     }
 
     #[test]

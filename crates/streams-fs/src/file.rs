@@ -134,12 +134,12 @@ impl FileSlot {
         let file = self.file.borrow_mut().take();
         match file {
             Some(file) if flush => {
-                let path = self.path_string();
                 streams_core::spawn(async move {
                     let synced = tokio::task::spawn_blocking(move || file.sync_all()).await;
                     let sync_err = match synced {
                         Ok(Ok(())) => None,
-                        Ok(Err(e)) => Some(StreamError::from_syscall(e, "fsync", path.as_deref())),
+                        // Node names no path for a failed fsync.
+                        Ok(Err(e)) => Some(StreamError::from_syscall(e, "fsync", None)),
                         Err(e) => Some(StreamError::new(format!("fsync task failed: {e}"))),
                     };
                     cb.call(err.or(sync_err).map_or(Ok(()), Err));

@@ -52,3 +52,8 @@ mod write_stream;
 
 pub use self::read_stream::{create_read_stream, ReadStream, ReadStreamOptions};
 pub use self::write_stream::{create_write_stream, WriteStream, WriteStreamOptions};
+
+/// The guide's file streams page, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/fs.md")]
+struct FsGuide;

@@ -351,11 +351,12 @@ fn read_chunk(file: &File, n: usize, pos: Option<u64>) -> io::Result<Bytes> {
 ///
 /// # Errors
 ///
-/// Bad options fail at once: `start` after `end` gives `ERR_OUT_OF_RANGE`,
-/// unknown flags `ERR_INVALID_ARG_VALUE`. Failures of the file itself (a
-/// missing file: `ENOENT`; a directory: `EISDIR`; permissions: `EACCES`)
-/// come as an `'error'` event, then `'close'`, as in Node; the descriptor
-/// is always closed.
+/// `start` after `end` fails at once with `ERR_OUT_OF_RANGE` (Node
+/// throws). Everything else comes as an `'error'` event, then `'close'`,
+/// as in Node: unknown flags (`ERR_INVALID_ARG_VALUE`, found when the file
+/// is opened; ignored with `fd`), a missing file (`ENOENT`), permissions
+/// (`EACCES`), a directory (`EISDIR`, from the first read, after
+/// `'open'`). The descriptor is always closed.
 ///
 /// # Examples
 ///
@@ -380,7 +381,9 @@ pub fn create_read_stream(
             )));
         }
     }
-    let open = open_options(&options.flags, options.mode)?;
+    // Node checks the flags when it opens the file (not at all with `fd`):
+    // bad flags are an 'error' event, then 'close'.
+    let open = open_options(&options.flags, options.mode);
     let given = options.fd.is_some();
     let path: Option<PathBuf> = (!given).then(|| path.as_ref().to_path_buf());
     let state = Rc::new(ReadState {
@@ -403,6 +406,12 @@ pub fn create_read_stream(
     let readable = builder
         .construct(move |r, cb| {
             let r = r.clone();
+            let open = match open {
+                Ok(open) => open,
+                // Flags do not matter for a file given with `fd`.
+                Err(_) if construct_state.slot.is_open() => return cb.call(Ok(())),
+                Err(err) => return cb.call(Err(err)),
+            };
             construct_state.slot.open(open, cb, move |fd| {
                 r.emit(events::Open, &fd);
                 r.emit(events::Ready, &());
@@ -485,14 +494,7 @@ async fn kernel_copy(r: Readable<Bytes>, state: Rc<ReadState>, sink: Rc<FastSink
         }
         match res {
             Err(e) => r.error_or_destroy(join_error(e)),
-            Ok(Err(e)) => {
-                let path = state.slot.path_string();
-                r.error_or_destroy(StreamError::from_syscall(
-                    e,
-                    "copy_file_range",
-                    path.as_deref(),
-                ));
-            }
+            Ok(Err(e)) => r.error_or_destroy(StreamError::from_syscall(e, "copy_file_range", None)),
             Ok(Ok(0)) => {
                 r.push(None);
             }
@@ -529,10 +531,8 @@ fn read_into_memory(r: &Readable<Bytes>, state: &Rc<ReadState>, n: usize) {
         }
         match res {
             Err(e) => r.error_or_destroy(join_error(e)),
-            Ok(Err(e)) => {
-                let path = state.slot.path_string();
-                r.error_or_destroy(StreamError::from_syscall(e, "read", path.as_deref()));
-            }
+            // Node names no path for a failed read.
+            Ok(Err(e)) => r.error_or_destroy(StreamError::from_syscall(e, "read", None)),
             Ok(Ok(chunk)) if chunk.is_empty() => {
                 r.push(None);
             }

@@ -377,8 +377,8 @@ fn start_write(state: &Rc<WriteState>, chunks: Vec<Bytes>, cb: WriteCallback) {
             }
             Ok(Err(e)) => {
                 state.slot.end_io();
-                let path = state.slot.path_string();
-                cb.call(Err(StreamError::from_syscall(e, "write", path.as_deref())));
+                // Node names no path for a failed write.
+                cb.call(Err(StreamError::from_syscall(e, "write", None)));
             }
             Ok(Ok(n)) => {
                 state.bytes_written.set(state.bytes_written.get() + n);
@@ -395,10 +395,12 @@ fn start_write(state: &Rc<WriteState>, chunks: Vec<Bytes>, cb: WriteCallback) {
 ///
 /// # Errors
 ///
-/// Unknown flags fail at once with `ERR_INVALID_ARG_VALUE`. Failures of
-/// the file itself (`ENOENT` for a missing directory, `EISDIR`, `EACCES`,
-/// `EEXIST` with `wx`) come as an `'error'` event, then `'close'`; the
-/// descriptor is always closed.
+/// Never at the moment: Node throws only for option values that Rust's
+/// types rule out (the `Result` leaves room for options that may). Failures
+/// come as an `'error'` event, then `'close'`, as in Node:
+/// unknown flags (`ERR_INVALID_ARG_VALUE`, found when the file is opened;
+/// ignored with `fd`), `ENOENT` for a missing directory, `EISDIR`,
+/// `EACCES`, `EEXIST` with `wx`. The descriptor is always closed.
 ///
 /// # Examples
 ///
@@ -415,7 +417,9 @@ pub fn create_write_stream(
     path: impl AsRef<Path>,
     options: WriteStreamOptions,
 ) -> Result<WriteStream, StreamError> {
-    let open = open_options(&options.flags, options.mode)?;
+    // Node checks the flags when it opens the file (not at all with `fd`):
+    // bad flags are an 'error' event, then 'close'.
+    let open = open_options(&options.flags, options.mode);
     let given = options.fd.is_some();
     let path: Option<PathBuf> = (!given).then(|| path.as_ref().to_path_buf());
     let state = Rc::new(WriteState {
@@ -440,6 +444,12 @@ pub fn create_write_stream(
     let writable = builder
         .construct(move |w, cb| {
             let w = w.clone();
+            let open = match open {
+                Ok(open) => open,
+                // Flags do not matter for a file given with `fd`.
+                Err(_) if construct_state.slot.is_open() => return cb.call(Ok(())),
+                Err(err) => return cb.call(Err(err)),
+            };
             construct_state.slot.open(open, cb, move |fd| {
                 w.emit(events::Open, &fd);
                 w.emit(events::Ready, &());

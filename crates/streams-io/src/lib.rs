@@ -56,3 +56,8 @@ pub use self::send::{send_sink, send_stream, SendSink, SendStream};
 pub use self::stdio::{stderr, stdin, stdout};
 pub use self::writable_writer::WritableWriter;
 pub use self::writer_writable::WriterWritable;
+
+/// The guide's I/O page, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/io.md")]
+struct IoGuide;

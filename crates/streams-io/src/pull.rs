@@ -14,6 +14,8 @@ struct Signals {
     ended: bool,
     closed: bool,
     error: Option<StreamError>,
+    /// An error was handed out: nothing more comes.
+    done: bool,
 }
 
 /// Listens to a Readable (which puts it in paused mode) and hands out its
@@ -60,29 +62,38 @@ impl<T: 'static> Puller<T> {
     }
 
     /// The next chunk; `None` at the end (or after the error was handed
-    /// out, or when the stream was destroyed).
+    /// out). A stream destroyed before its end without an error gives
+    /// `ERR_STREAM_PREMATURE_CLOSE`, as Node's async iterator throws.
     pub(crate) fn poll_next(
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<T, StreamError>>> {
-        let error = self.signals.borrow_mut().error.take();
+        let (done, error) = {
+            let mut s = self.signals.borrow_mut();
+            (s.done, s.error.take())
+        };
+        if done {
+            return Poll::Ready(None);
+        }
         if let Some(err) = error {
-            self.signals.borrow_mut().closed = true;
+            self.signals.borrow_mut().done = true;
             return Poll::Ready(Some(Err(err)));
         }
         if let Some(chunk) = self.readable.read(None) {
             return Poll::Ready(Some(Ok(chunk)));
         }
-        let done = {
+        let (ended, closed) = {
             let s = self.signals.borrow();
-            s.ended || s.closed
+            (s.ended, s.closed)
         };
-        if done || self.readable.readable_ended() || self.readable.destroyed() {
-            if let Some(err) = self.readable.errored().filter(|_| !done) {
-                self.signals.borrow_mut().closed = true;
-                return Poll::Ready(Some(Err(err)));
-            }
+        if ended || self.readable.readable_ended() {
             return Poll::Ready(None);
+        }
+        if closed || self.readable.destroyed() {
+            // Destroyed before the end: its error, or a premature close.
+            self.signals.borrow_mut().done = true;
+            let err = self.readable.errored().unwrap_or_else(StreamError::premature_close);
+            return Poll::Ready(Some(Err(err)));
         }
         self.signals.borrow_mut().waker = Some(cx.waker().clone());
         Poll::Pending

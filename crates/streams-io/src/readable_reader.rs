@@ -16,7 +16,9 @@ use crate::pull::Puller;
 ///
 /// It consumes the stream in paused mode, as Node's async iterator does:
 /// a `'readable'` listener and `read()`. `'end'` is end of file; an
-/// `'error'` is an `io::Error` wrapping the [`StreamError`](streams_core::StreamError).
+/// `'error'` is an `io::Error` wrapping the [`StreamError`](streams_core::StreamError),
+/// and so is a stream destroyed before its end (`ERR_STREAM_PREMATURE_CLOSE`,
+/// which Node's async iterator throws), never a clean end of file.
 /// It lives on the stream's thread (it is `!Send`).
 ///
 /// # Examples

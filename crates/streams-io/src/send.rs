@@ -24,11 +24,16 @@ use crate::pull::Puller;
 /// by [`send_stream`].
 ///
 /// Dropping it destroys the source stream with `ABORT_ERR` (on its
-/// thread), as breaking out of a `for await` loop does in Node.
+/// thread, even while the source has nothing to give), as breaking out of
+/// a `for await` loop does in Node. A source destroyed before its end
+/// without an error ends the stream with `ERR_STREAM_PREMATURE_CLOSE`.
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct SendStream<T> {
     rx: mpsc::Receiver<Result<T, StreamError>>,
+    /// Dropped with the stream: tells the local task to destroy the
+    /// source even while it waits for data.
+    _alive: oneshot::Receiver<()>,
 }
 
 impl<T> Stream for SendStream<T> {
@@ -72,10 +77,21 @@ impl<T> Stream for SendStream<T> {
 /// ```
 pub fn send_stream<T: Send + 'static>(readable: Readable<T>, capacity: usize) -> SendStream<T> {
     let (mut tx, rx) = mpsc::channel(capacity.max(1) - 1);
+    let (mut alive, alive_rx) = oneshot::channel::<()>();
     streams_core::spawn(async move {
         let mut puller = Puller::new(readable);
         loop {
-            let item = poll_fn(|cx| puller.poll_next(cx)).await;
+            // `None` when the receiver is gone; it may go while the source
+            // has nothing to give.
+            let item = poll_fn(|cx| match alive.poll_canceled(cx) {
+                Poll::Ready(()) => Poll::Ready(None),
+                Poll::Pending => puller.poll_next(cx).map(Some),
+            })
+            .await;
+            let Some(item) = item else {
+                puller.readable().destroy(Some(StreamError::abort()));
+                break;
+            };
             let Some(item) = item else { break };
             let failed = item.is_err();
             if tx.send(item).await.is_err() {
@@ -88,11 +104,13 @@ pub fn send_stream<T: Send + 'static>(readable: Readable<T>, capacity: usize) ->
             }
         }
     });
-    SendStream { rx }
+    SendStream { rx, _alive: alive_rx }
 }
 
 /// A `Send` sink feeding a `Writable` on another thread; made by
-/// [`send_sink`]. `close()` ends the Writable and waits for `'finish'`.
+/// [`send_sink`]. `close()` ends the Writable and waits for `'finish'`;
+/// dropping the sink without `close()` ends it too, without waiting (as
+/// dropping a channel's sender ends the channel).
 #[derive(Debug)]
 #[must_use = "sinks do nothing unless polled"]
 pub struct SendSink<T> {
