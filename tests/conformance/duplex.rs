@@ -168,3 +168,72 @@ fn duplex_doublestream() {
     });
     assert_trace("duplex-doublestream", &t);
 }
+
+#[test]
+fn duplex_from_pair() {
+    use std::cell::Cell;
+    use streams::{Readable, StreamError, Writable};
+
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let t = tt;
+        // basic
+        let r: Readable = Readable::builder().read(|_, _| {}).build();
+        let t0 = t.clone();
+        let w: Writable = Writable::builder()
+            .write(move |_, c: Bytes, _, cb| {
+                log!(t0, "w _write {}", show(Some(c)));
+                cb.call(Ok(()));
+            })
+            .build();
+        let d = Duplex::from_pair(&r, &w);
+        let t1 = t.clone();
+        d.on(events::Data, move |c: &Bytes| log!(t1, "d data {}", show(Some(c.clone()))));
+        let t2 = t.clone();
+        d.on(events::End, move |_| t2.log("d end"));
+        let t3 = t.clone();
+        d.on(events::Finish, move |_| t3.log("d finish"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let tx = Cell::new(Some(tx));
+        let (t4, r4, w4) = (t.clone(), r.clone(), w.clone());
+        d.on(events::Close, move |_| {
+            log!(t4, "d close r destroyed {} w destroyed {}", r4.destroyed(), w4.destroyed());
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(());
+            }
+        });
+        let t5 = t.clone();
+        w.on(events::Finish, move |_| t5.log("w finish"));
+        let t6 = t.clone();
+        r.on(events::End, move |_| t6.log("r end"));
+        d.write(b("ping"));
+        r.push(b("pong"));
+        r.push(None);
+        d.end(None);
+        rx.await.unwrap();
+
+        // error
+        let r: Readable = Readable::builder().read(|_, _| {}).build();
+        let w: Writable = Writable::builder().write(|_, _, _, cb| cb.call(Ok(()))).build();
+        let d = Duplex::from_pair(&r, &w);
+        let t1 = t.clone();
+        d.on(events::Error, move |e: &StreamError| log!(t1, "d error {e}"));
+        let (t2, r2, w2) = (t.clone(), r.clone(), w.clone());
+        d.on(events::Close, move |_| {
+            log!(
+                t2,
+                "d close r destroyed {} w destroyed {} w errored {}",
+                r2.destroyed(),
+                w2.destroyed(),
+                w2.errored().map_or("null".into(), |e| e.to_string())
+            )
+        });
+        let t3 = t.clone();
+        r.on(events::Error, move |e: &StreamError| log!(t3, "r error {e}"));
+        let t4 = t.clone();
+        w.on(events::Error, move |e: &StreamError| log!(t4, "w error {e}"));
+        r.destroy(Some(StreamError::new("boom")));
+    });
+    assert_trace("duplex-from-pair", &t);
+}

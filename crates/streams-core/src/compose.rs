@@ -147,6 +147,33 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
     let head = streams.head().0;
     let tail = streams.tail().0;
     let tail_stream = streams.tail_stream().0;
+    join(head, tail, FinishWhen::TailDone(tail_stream), move |done| {
+        pipeline(streams, done);
+    })
+}
+
+/// When the joined Duplex's `final` is done.
+enum FinishWhen {
+    /// `compose`: the tail is ended, finished and closed (Node's
+    /// `eos(tail, ...)`).
+    TailDone(Rc<dyn crate::stream::AnyStream>),
+    /// `Duplex.from({ readable, writable })`: the writable emitted
+    /// `'finish'` (Node's `duplexify`).
+    Finish(Rc<dyn crate::stream::AnyStream>),
+}
+
+/// One Duplex in front of a writable `head` and a readable `tail` (Node's
+/// `duplexify` / `compose`): writes go to `head`, honouring its
+/// backpressure; `end()` ends it; what `tail` yields is pushed; destroying
+/// the Duplex destroys `tail`. `connect` is handed the callback to call
+/// once the inner streams are done (with their error, if any); it must
+/// arrange that an error destroys every inner stream.
+fn join<I: 'static, O: Clone + 'static>(
+    head: Rc<dyn WriteEnd<I>>,
+    tail: Rc<dyn ReadEnd<O>>,
+    finish_when: FinishWhen,
+    connect: impl FnOnce(Box<dyn FnOnce(Result<(), StreamError>)>),
+) -> Duplex<O, I> {
     let state = Rc::new(Composed {
         head: head.clone(),
         tail: tail.clone(),
@@ -154,7 +181,7 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
         on_finish: RefCell::new(None),
         on_close: RefCell::new(OnClose::Pending),
     });
-    let builder: DuplexBuilder<P::Out, P::In> = DuplexBuilder::with_ops(
+    let builder: DuplexBuilder<O, I> = DuplexBuilder::with_ops(
         ChunkOps::matching(tail.object_mode()),
         ChunkOps::matching(head.object_mode()),
     );
@@ -196,9 +223,9 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
         })
         .build();
 
-    // In Node's order: the pipeline's listeners first.
+    // In Node's order: the inner streams' own listeners first.
     let (s, dd) = (state.clone(), d.clone());
-    pipeline(streams, move |res| {
+    connect(Box::new(move |res| {
         let waiting = std::mem::replace(&mut *s.on_close.borrow_mut(), OnClose::Done);
         match (waiting, res) {
             (OnClose::Waiting(cb), res) => cb.call(res),
@@ -207,7 +234,7 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
             }
             (_, Ok(())) => {}
         }
-    });
+    }));
     let s = state.clone();
     head.on_drain(Rc::new(move || {
         let cb = s.on_drain.borrow_mut().take();
@@ -225,13 +252,20 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
             cb.call(Ok(()));
         }
     };
-    drop(eos(tail_stream, FinishedOptions::default(), Box::new(on_tail_done)));
+    match finish_when {
+        FinishWhen::TailDone(tail) => {
+            drop(eos(tail, FinishedOptions::default(), Box::new(on_tail_done)));
+        }
+        FinishWhen::Finish(writable) => {
+            writable.listen(LifecycleEvent::Finish, false, Rc::new(move |_| on_tail_done(Ok(()))));
+        }
+    }
     // The tail flows into the composed stream's buffer until it is full
     // (Node's `tail.on('data')`, paused when `push` says so, resumed by the
     // composed stream's `read`). Each chunk is cloned, as into a pipe's
     // destination.
     let (s, dd) = (state, d.clone());
-    tail.clone().on_data(Rc::new(move |chunk: &P::Out| {
+    tail.clone().on_data(Rc::new(move |chunk: &O| {
         if !dd.push(chunk.clone()) {
             s.tail.clone().pause_flow();
         }
@@ -245,4 +279,76 @@ pub fn compose<P: ComposeStreams>(streams: P) -> Duplex<P::Out, P::In> {
         }),
     );
     d
+}
+
+/// Watches both ends of a pair until both are done; an error on either
+/// destroys the other, and `done` gets the first error.
+fn watch_pair(
+    readable: Rc<dyn crate::stream::AnyStream>,
+    writable: Rc<dyn crate::stream::AnyStream>,
+    done: Box<dyn FnOnce(Result<(), StreamError>)>,
+) {
+    let done = Rc::new(RefCell::new(Some(done)));
+    let left = Rc::new(std::cell::Cell::new(2u8));
+    for (this, other) in [(readable.clone(), writable.clone()), (writable, readable)] {
+        let (done, left, other) = (done.clone(), left.clone(), Rc::downgrade(&other));
+        let on_done = move |res: Result<(), StreamError>| match res {
+            Err(err) => {
+                if let Some(other) = other.upgrade() {
+                    if !other.destroyed() {
+                        other.destroy_any(Some(err.clone()));
+                    }
+                }
+                let done = done.borrow_mut().take();
+                if let Some(done) = done {
+                    done(Err(err));
+                }
+            }
+            Ok(()) => {
+                left.set(left.get() - 1);
+                if left.get() == 0 {
+                    let done = done.borrow_mut().take();
+                    if let Some(done) = done {
+                        done(Ok(()));
+                    }
+                }
+            }
+        };
+        drop(eos(this, FinishedOptions::default(), Box::new(on_done)));
+    }
+}
+
+impl<R: Clone + 'static, W: 'static> Duplex<R, W> {
+    /// One Duplex of a readable and a writable stream (Node's
+    /// `Duplex.from({ readable, writable })`): what is written to it goes to
+    /// `writable`, what it yields comes from `readable`. An error on either
+    /// destroys both and the Duplex; destroying the Duplex destroys both.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streams_core::{Duplex, Readable, Writable};
+    ///
+    /// streams_core::run(async {
+    ///     let incoming = Readable::from_iter([Bytes::from("pong")]);
+    ///     let outgoing = Writable::<Bytes>::object_builder().write(|_, _, _, cb| cb.call(Ok(()))).build();
+    ///     let d = Duplex::from_pair(&incoming, &outgoing);
+    ///     d.write(Bytes::from("ping"));
+    ///     streams_core::immediate().await;
+    ///     assert_eq!(d.read(None).as_deref(), Some(&b"pong"[..]));
+    ///     d.end(None);
+    /// });
+    /// ```
+    pub fn from_pair<A, B>(readable: &A, writable: &B) -> Duplex<R, W>
+    where
+        A: ReadableStream<Out = R>,
+        B: WritableStream<In = W>,
+    {
+        let (r_any, w_any) = (readable.any_stream().0, writable.any_stream().0);
+        let finish = FinishWhen::Finish(w_any.clone());
+        join(writable.write_end().0, readable.read_end().0, finish, move |done| {
+            watch_pair(r_any, w_any, done)
+        })
+    }
 }
