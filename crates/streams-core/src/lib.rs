@@ -41,6 +41,7 @@
 #![doc(test(no_crate_inject, attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+pub mod async_face;
 mod compose;
 pub mod duplex;
 pub mod encoding;
@@ -56,6 +57,7 @@ mod stream;
 pub mod transform;
 pub mod writable;
 
+pub use self::async_face::{generate, Consumer, IterOptions, NodeStreamExt, Source, Yielder};
 pub use self::compose::{compose, ComposeStreams};
 pub use self::duplex::{Duplex, DuplexBuilder};
 pub use self::error::{ErrorKind, StreamError};

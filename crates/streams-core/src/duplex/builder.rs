@@ -419,7 +419,7 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
             state.ended = true;
             state.finished = true;
         }
-        Duplex { core }
+        Duplex::from_rc(core)
     }
 }
 
