@@ -16,7 +16,7 @@ use super::runner::{Runner, Then};
 use super::source::{Inbox, Source};
 use crate::pipeline::PipelineStreams;
 use crate::stream::{AnyStreamRef, StreamId, WritableStream, WriteEndRef};
-use crate::{StreamError, Writable};
+use crate::{queue_microtask, StreamError, Writable};
 
 /// A [`Writable`] whose chunks an async function consumes, as a
 /// [`Source`], and whose result it keeps: the last stage of Node's
@@ -86,28 +86,34 @@ impl<I: 'static, V: 'static> Consumer<I, V> {
             .build();
         let value = Rc::new(RefCell::new(None));
         let (core, slot, ending) = (Rc::downgrade(&writable.core), value.clone(), inbox.clone());
+        // Settled in a microtask, as a promise is: a function that returns
+        // at once, before `pipeline` was even called, fails the pipeline
+        // rather than the pipe.
         let done = Then(move |result: Result<V, StreamError>| {
-            let Some(core) = core.upgrade() else { return };
-            match result {
-                Ok(v) => {
-                    *slot.borrow_mut() = Some(v);
-                    match ending.take_end() {
-                        Some(end) => end.call(Ok(())),
-                        // Returned before the input ended.
-                        None => core.destroy(None),
+            queue_microtask(move || {
+                let Some(core) = core.upgrade() else { return };
+                match result {
+                    Ok(v) => {
+                        *slot.borrow_mut() = Some(v);
+                        match ending.take_end() {
+                            Some(end) => end.call(Ok(())),
+                            // Returned before the input ended.
+                            None => core.destroy(None),
+                        }
+                    }
+                    Err(err) => {
+                        core.destroy(Some(err));
                     }
                 }
-                Err(err) => {
-                    core.destroy(Some(err));
-                }
-            }
+            })
         });
         runner.start(body(Source::new(inbox)), done);
         Consumer { writable, value }
     }
 
     /// The value the function returned, once it has (taken: later calls
-    /// return `None`).
+    /// return `None`). As a promise settles, a return is seen in a
+    /// microtask, not at once.
     ///
     /// # Examples
     ///
@@ -116,7 +122,10 @@ impl<I: 'static, V: 'static> Consumer<I, V> {
     ///
     /// streams_core::run(async {
     ///     let c = Consumer::<u8, &str>::new(|_| async { Ok("done early") });
+    ///     assert_eq!(c.take_value(), None);
+    ///     streams_core::immediate().await;
     ///     assert_eq!(c.take_value(), Some("done early"));
+    ///     assert!(c.destroyed()); // it returned before its input ended
     /// });
     /// ```
     pub fn take_value(&self) -> Option<V> {

@@ -50,17 +50,18 @@ impl<R: 'static, W: 'static> AsyncWriteEnd<W> for Core<R, W> {
     }
 }
 
-/// Why nothing more can be written, if so: the stream's error, or
-/// `ERR_STREAM_DESTROYED`, or `ERR_STREAM_WRITE_AFTER_END`.
+/// Why nothing more can be written, if so: `ERR_STREAM_WRITE_AFTER_END`
+/// (checked first, as Node's `write` does), the error the stream failed
+/// with, or `ERR_STREAM_DESTROYED`.
 fn write_error<R, W>(core: &Core<R, W>) -> Option<StreamError> {
+    if core.ws().state.borrow().ending {
+        return Some(StreamError::write_after_end());
+    }
     if let Some(err) = core.life.errored() {
         return Some(err);
     }
     if core.life.destroyed.get() {
         return Some(StreamError::destroyed("write"));
-    }
-    if core.ws().state.borrow().ending {
-        return Some(StreamError::write_after_end());
     }
     None
 }
