@@ -5,6 +5,8 @@
 
 mod support;
 
+mod async_driven;
+mod async_face;
 mod event_loop;
 mod finished;
 mod pipe;
