@@ -84,3 +84,9 @@ pub use self::ops::NodeStreamExt;
 pub use self::sink::{EndAsync, WriteAsync};
 pub use self::source::Source;
 pub(crate) use self::waiters::Waiters;
+
+/// The guide's page on the async face (`docs/async.md`), whose examples are
+/// compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/async.md")]
+struct AsyncGuide;
