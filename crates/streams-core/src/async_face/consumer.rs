@@ -73,6 +73,7 @@ impl<I: 'static, V: 'static> Consumer<I, V> {
     {
         let inbox = Inbox::new(true);
         let runner = Runner::new(Some(inbox.waiting.clone()));
+        inbox.set_notify(runner.notifier());
         let (on_write, on_final, on_fail) = (inbox.clone(), inbox.clone(), inbox.clone());
         let cancel = runner.clone();
         let writable = Writable::<I>::object_builder()
@@ -230,6 +231,10 @@ impl<V: 'static> Future for PipelineValue<V> {
 ///
 /// The pipeline's error, unless the consumer returned a value (it may
 /// return before its input ended, which destroys the other streams).
+///
+/// # Cancel safety
+///
+/// Dropping the future does not stop the pipeline; the value is lost.
 ///
 /// # Examples
 ///

@@ -106,6 +106,11 @@ impl Driver {
         }
     }
 
+    /// Whether `waker` wakes this driver's task.
+    pub(crate) fn is_task_waker(&self, waker: &Waker) -> bool {
+        self.state.waker.borrow().as_ref().is_some_and(|w| w.will_wake(waker))
+    }
+
     /// Whether the loop waits for the pending work (see [`pending`](Self::pending)).
     pub(crate) fn set_live(&self, keep_alive: bool) {
         let state = &self.state;

@@ -116,6 +116,12 @@ impl<T, Fut> fmt::Debug for Generate<T, Fut> {
 /// the stream, `Err(e)` yields `Err(e)` and ends it. Dropping the stream
 /// drops the body, as `return()` on a Node generator runs its `finally`.
 ///
+/// # Cancel safety
+///
+/// `next().await` on the stream is cancel safe: an item is handed over
+/// only when it is returned. Dropping the stream cancels the body at the
+/// `await` it was stopped at.
+///
 /// # Examples
 ///
 /// ```

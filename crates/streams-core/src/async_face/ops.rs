@@ -91,6 +91,11 @@ pub trait NodeStreamExt<T: 'static>:
     ///
     /// The stream's or the predicate's first error.
     ///
+    /// # Cancel safety
+    ///
+    /// The future owns the stream: dropping it drops the stream (a
+    /// [`Readable`] is then destroyed with `ABORT_ERR`, as `break` does).
+    ///
     /// # Examples
     ///
     /// ```
@@ -130,6 +135,11 @@ pub trait NodeStreamExt<T: 'static>:
     /// # Errors
     ///
     /// The stream's or the reducer's first error.
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`find`](NodeStreamExt::find): dropping the future drops the
+    /// stream.
     ///
     /// # Examples
     ///

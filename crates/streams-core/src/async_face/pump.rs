@@ -93,6 +93,22 @@ where
     pub(crate) fn on_read(&self) {
         self.wanted.set(true);
         self.asked.set(true);
+        self.poll_soon();
+    }
+
+    /// What the input of a stage calls instead of waking `waker` (which its
+    /// source registered): when that is this pump's task, the pump is
+    /// polled in a microtask instead, as a generator resumes in Node when
+    /// the promise it awaits settles, without a hop through the scheduler.
+    pub(crate) fn notifier(self: &Rc<Self>) -> Rc<dyn Fn(Waker)> {
+        let me = Rc::downgrade(self);
+        Rc::new(move |waker: Waker| match me.upgrade() {
+            Some(pump) if pump.driver.is_task_waker(&waker) => pump.poll_soon(),
+            _ => waker.wake(),
+        })
+    }
+
+    fn poll_soon(&self) {
         if !self.scheduled.get() && !self.polling.get() && !self.done.get() {
             self.scheduled.set(true);
             queue_microtask_shared(&self.job);

@@ -6,10 +6,11 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use super::driver::{Driver, Work};
+use crate::event_loop::queue_microtask_shared;
 use crate::stream::Callback;
 use crate::transform::{FlushCallback, TransformCallback};
 use crate::writable::WriteCallback;
@@ -67,6 +68,9 @@ pub(crate) struct Runner<Fut: Future, D> {
     /// Set while the future waits for input from upstream only (see
     /// `Source`): the loop need not wait for it then.
     input_waiting: Option<Rc<Cell<bool>>>,
+    /// A microtask that polls the future (see [`notifier`](Self::notifier)).
+    job: Rc<dyn Fn()>,
+    scheduled: Cell<bool>,
     driver: Driver,
 }
 
@@ -76,12 +80,39 @@ where
     D: Complete<Fut::Output> + 'static,
 {
     pub(crate) fn new(input_waiting: Option<Rc<Cell<bool>>>) -> Rc<Runner<Fut, D>> {
-        Rc::new(Runner {
-            slot: RefCell::new(None),
-            done: Cell::new(None),
-            cancelled: Cell::new(false),
-            input_waiting,
-            driver: Driver::new(),
+        Rc::new_cyclic(|me: &Weak<Runner<Fut, D>>| {
+            let me = me.clone();
+            Runner {
+                slot: RefCell::new(None),
+                done: Cell::new(None),
+                cancelled: Cell::new(false),
+                input_waiting,
+                job: Rc::new(move || {
+                    if let Some(runner) = me.upgrade() {
+                        runner.scheduled.set(false);
+                        let waker = runner.driver.waker();
+                        let mut cx = Context::from_waker(waker.as_ref().unwrap_or(Waker::noop()));
+                        let _ = runner.poll_work(&mut cx);
+                    }
+                }),
+                scheduled: Cell::new(false),
+                driver: Driver::new(),
+            }
+        })
+    }
+
+    /// What a consumer's input calls instead of waking `waker`: when that
+    /// is this runner's task, the future is polled in a microtask instead
+    /// (see `Pump::notifier`).
+    pub(crate) fn notifier(self: &Rc<Self>) -> Rc<dyn Fn(Waker)> {
+        let me = Rc::downgrade(self);
+        Rc::new(move |waker: Waker| match me.upgrade() {
+            Some(runner) if runner.driver.is_task_waker(&waker) => {
+                if !runner.scheduled.replace(true) {
+                    queue_microtask_shared(&runner.job);
+                }
+            }
+            _ => waker.wake(),
         })
     }
 

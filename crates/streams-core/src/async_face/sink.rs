@@ -128,6 +128,13 @@ macro_rules! impl_sink {
         /// Every method fails once the stream failed (its error), was
         /// destroyed (`ERR_STREAM_DESTROYED`) or, but for `poll_flush` and
         /// `poll_close`, ended (`ERR_STREAM_WRITE_AFTER_END`).
+        ///
+        /// # Cancel safety
+        ///
+        /// `SinkExt::send` dropped while waiting for room writes nothing;
+        /// once the chunk was handed over (`start_send`) it is written.
+        /// `close` calls `end()` at its first poll; dropped after, the end
+        /// goes on.
         impl<$($p: 'static),+> Sink<$item> for $ty<$($p),+> {
             type Error = StreamError;
 

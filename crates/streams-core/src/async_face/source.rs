@@ -19,6 +19,9 @@ use crate::stream::Callback;
 use crate::writable::WriteCallback;
 use crate::StreamError;
 
+/// What the source's consumer is told with, in place of a wake-up.
+pub(crate) type Notify = Rc<dyn Fn(Waker)>;
+
 /// One chunk at a time from the write side to the body.
 pub(crate) struct Inbox<I> {
     chunk: Cell<Option<I>>,
@@ -39,6 +42,8 @@ pub(crate) struct Inbox<I> {
     /// The source is gone: input is acknowledged and dropped.
     dropped: Cell<bool>,
     waker: RefCell<Option<Waker>>,
+    /// Called with the waker instead of waking it (see `Pump::notifier`).
+    notify: RefCell<Option<Notify>>,
     /// The source is waiting for input (see `Driver`: upstream keeps the
     /// loop alive then, not this stage).
     pub(crate) waiting: Rc<Cell<bool>>,
@@ -64,15 +69,25 @@ impl<I: 'static> Inbox<I> {
                 failed: RefCell::new(None),
                 dropped: Cell::new(false),
                 waker: RefCell::new(None),
+                notify: RefCell::new(None),
                 waiting: Rc::new(Cell::new(false)),
             }
         })
     }
 
+    /// Routes wake-ups through `notify` (set by the stage or consumer that
+    /// polls the source).
+    pub(crate) fn set_notify(&self, notify: Notify) {
+        *self.notify.borrow_mut() = Some(notify);
+    }
+
     fn wake(&self) {
         let waker = self.waker.borrow_mut().take();
-        if let Some(waker) = waker {
-            waker.wake();
+        let Some(waker) = waker else { return };
+        let notify = self.notify.borrow().clone();
+        match notify {
+            Some(notify) => notify(waker),
+            None => waker.wake(),
         }
     }
 

@@ -136,6 +136,7 @@ impl<I: 'static, O: 'static> Transform<I, O> {
         let inbox = Inbox::new(false);
         let output = stage(Source::new(inbox.clone()));
         let pump = Pump::new(output, Some(inbox.waiting.clone()));
+        inbox.set_notify(pump.notifier());
         let (on_read, on_destroy) = (pump.clone(), pump.clone());
         let (on_write, on_final, on_fail) = (inbox.clone(), inbox.clone(), inbox);
         let duplex = Duplex::<O, I>::object_builder()
