@@ -3,13 +3,14 @@
 //! stages.
 
 use std::cell::RefCell;
+use std::future::poll_fn;
 use std::rc::Rc;
 
 use bytes::Bytes;
-use futures::{StreamExt, TryStreamExt};
+use futures::{SinkExt, StreamExt, TryStreamExt};
 use streams::{
-    events, immediate, promises, run, set_immediate, Consumer, IterOptions, Readable, Source,
-    StreamError, Transform, Writable,
+    events, generate, immediate, promises, run, set_immediate, Consumer, IterOptions, Readable,
+    Source, StreamError, Transform, Writable,
 };
 
 use crate::support::{assert_trace, b, log, Trace};
@@ -269,4 +270,58 @@ fn readable_async_iter_return() {
         }
     });
     assert_trace("readable-async-iter-return", &t);
+}
+
+/// Node's `pumpToNode` (an async generator piped into a Writable) through
+/// the `Sink`: `poll_ready` (backpressure), the generator's next chunk,
+/// `start_send`; then `close`.
+#[test]
+fn pipeline_asyncgen_backpressure() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let t = tt;
+        let tg = t.clone();
+        let mut numbers = std::pin::pin!(generate(move |out| async move {
+            for i in 1..=5 {
+                log!(tg, "gen yield {i}");
+                out.send(i.to_string()).await;
+            }
+            tg.log("gen done");
+            Ok(())
+        }));
+        let tw = t.clone();
+        let mut w = Writable::<String>::object_builder()
+            .high_water_mark(2)
+            .write(move |w, chunk, _, cb| {
+                log!(tw, "_write {chunk} length {}", w.writable_length());
+                let tw = tw.clone();
+                set_immediate(move || {
+                    log!(tw, "cb {chunk}");
+                    cb.call(Ok(()));
+                });
+            })
+            .build();
+        let t1 = t.clone();
+        w.on(events::Drain, move |_| t1.log("drain"));
+        let t2 = t.clone();
+        w.on(events::Finish, move |_| t2.log("finish"));
+        let t3 = t.clone();
+        w.on(events::Close, move |_| t3.log("close"));
+        // for await (const chunk of numbers) if (!w.write(chunk)) await drain:
+        // room first, then the next chunk. (`send_all` would pull one
+        // chunk ahead of the backpressure.)
+        loop {
+            poll_fn(|cx| w.poll_ready_unpin(cx)).await.expect("room");
+            match numbers.next().await {
+                Some(chunk) => w.start_send_unpin(chunk.expect("a chunk")).expect("written"),
+                None => break,
+            }
+        }
+        w.close().await.expect("finished");
+        // Node's pipeline resolves once the Writable closed.
+        promises::finished(&w).await.expect("closed");
+        t.log("pipeline resolved");
+    });
+    assert_trace("pipeline-asyncgen-backpressure", &t);
 }

@@ -116,6 +116,11 @@ impl<T, Fut> fmt::Debug for Generate<T, Fut> {
 /// the stream, `Err(e)` yields `Err(e)` and ends it. Dropping the stream
 /// drops the body, as `return()` on a Node generator runs its `finally`.
 ///
+/// The stream holds the body's future, so it is not `Unpin`: pin it
+/// (`std::pin::pin!`, `Box::pin`) for adapters that need `Unpin`, such as
+/// `SinkExt::send_all`, or make it a [`Readable`](crate::Readable) with
+/// [`Readable::from_fn`](crate::Readable::from_fn).
+///
 /// # Cancel safety
 ///
 /// `next().await` on the stream is cancel safe: an item is handed over
