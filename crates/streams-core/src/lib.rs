@@ -9,7 +9,11 @@
 //! - **typed events** ([`events`]): Node's `EventEmitter` with events as
 //!   types;
 //! - **errors** ([`StreamError`]): one cheap-to-clone error carrying Node's
-//!   code (`ERR_STREAM_WRITE_AFTER_END`, `ENOENT`, ...).
+//!   code (`ERR_STREAM_WRITE_AFTER_END`, `ENOENT`, ...);
+//! - the streams ([`Readable`], [`Writable`], [`Duplex`], [`Transform`],
+//!   [`pipeline`], [`finished`]) and their **async face**
+//!   ([`async_face`]): `futures::Stream` and `Sink`, async sources, sinks
+//!   and pipeline stages over the same state machines.
 //!
 //! Streams are `!Send` handles to state on the thread that made them, as a
 //! Node stream lives on its event loop. Run them inside [`run`] (or a

@@ -27,7 +27,9 @@ use crate::StreamError;
 ///   [`Readable::from_iter`].
 /// - Consume it with a [`Data`](crate::events::Data) listener (flowing
 ///   mode), or with a [`Readable`](crate::events::Readable) listener that
-///   calls [`read`](Readable::read) (paused mode).
+///   calls [`read`](Readable::read) (paused mode), or as a
+///   `futures::Stream` (Node's `for await`; see [`iter`](Readable::iter)
+///   and [`async_face`](crate::async_face)).
 ///
 /// # Examples
 ///
