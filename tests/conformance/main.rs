@@ -5,6 +5,8 @@
 
 mod support;
 
+mod async_driven;
+mod async_face;
 mod compose;
 mod duplex;
 mod event_loop;

@@ -9,7 +9,11 @@
 //! - **typed events** ([`events`]): Node's `EventEmitter` with events as
 //!   types;
 //! - **errors** ([`StreamError`]): one cheap-to-clone error carrying Node's
-//!   code (`ERR_STREAM_WRITE_AFTER_END`, `ENOENT`, ...).
+//!   code (`ERR_STREAM_WRITE_AFTER_END`, `ENOENT`, ...);
+//! - the streams ([`Readable`], [`Writable`], [`Duplex`], [`Transform`],
+//!   [`pipeline`], [`finished`]) and their **async face**
+//!   ([`async_face`]): `futures::Stream` and `Sink`, async sources, sinks
+//!   and pipeline stages over the same state machines.
 //!
 //! Streams are `!Send` handles to state on the thread that made them, as a
 //! Node stream lives on its event loop. Run them inside [`run`] (or a
@@ -41,6 +45,7 @@
 #![doc(test(no_crate_inject, attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+pub mod async_face;
 mod compose;
 pub mod duplex;
 pub mod encoding;
@@ -56,6 +61,7 @@ mod stream;
 pub mod transform;
 pub mod writable;
 
+pub use self::async_face::{generate, Consumer, IterOptions, NodeStreamExt, Source, Yielder};
 pub use self::compose::{compose, ComposeStreams};
 pub use self::duplex::{Duplex, DuplexBuilder};
 pub use self::error::{ErrorKind, StreamError};

@@ -7,6 +7,7 @@ use std::task::{Context, Poll};
 
 use futures::channel::oneshot;
 
+pub use crate::async_face::{pipeline_value, PipelineValue};
 use crate::finished::FinishedOptions;
 use crate::pipeline::PipelineStreams;
 use crate::stream::Stream;

@@ -428,7 +428,7 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
             state.finished = true;
             state.disabled = true;
         }
-        Duplex { core }
+        Duplex::from_rc(core)
     }
 }
 

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use bytes::Bytes;
 
 use super::DuplexBuilder;
+use crate::async_face::IterSlot;
 use crate::encoding::Encoding;
 use crate::events::{Event, ListenerId};
 use crate::readable::PipeOptions;
@@ -50,6 +51,8 @@ use crate::StreamError;
 /// ```
 pub struct Duplex<R: 'static = Bytes, W: 'static = Bytes> {
     pub(crate) core: Rc<Core<R, W>>,
+    /// This handle's iteration as a `futures::Stream` (see `async_face`).
+    pub(crate) iter: IterSlot,
 }
 
 impl_stream_traits!(stream Duplex<R, W>, [R: 'static, W: 'static]);
@@ -58,7 +61,7 @@ impl_stream_traits!(writable Duplex<R, W>, W, [R: 'static, W: 'static]);
 
 impl<R: 'static, W: 'static> Clone for Duplex<R, W> {
     fn clone(&self) -> Self {
-        Duplex { core: self.core.clone() }
+        Duplex { core: self.core.clone(), iter: self.iter.clone() }
     }
 }
 
@@ -203,7 +206,11 @@ impl<R: 'static, W: 'static> Duplex<R, W> {
     }
 
     pub(crate) fn from_core(core: &Rc<Core<R, W>>) -> Duplex<R, W> {
-        Duplex { core: core.clone() }
+        Duplex::from_rc(core.clone())
+    }
+
+    pub(crate) fn from_rc(core: Rc<Core<R, W>>) -> Duplex<R, W> {
+        Duplex { core, iter: IterSlot::default() }
     }
 
     // ----- readable side -----

@@ -2,9 +2,11 @@
 //! poll ourselves, and the check phase that runs immediates.
 
 use std::any::Any;
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::task::{Poll, Waker};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 
 use super::queue::{drain_ticks, with_loop};
 
@@ -63,12 +65,51 @@ pub(crate) fn ensure_drivers() {
                 .await;
                 // The check phase comes after the poll phase: let the I/O
                 // driver run once before the immediates do.
-                tokio::task::yield_now().await;
+                yield_to_runtime().await;
                 check_phase();
             }
         };
         futures::future::join(ticks, Box::pin(immediates)).await;
     });
+}
+
+/// `tokio::task::yield_now`, but done only once the runtime has woken it,
+/// that is after the scheduler parked (polling the I/O driver and, under
+/// `run`, its own future). `yield_now` alone completes whenever its task is
+/// polled again, and this task is also woken by every tick queued from an
+/// immediate (the backstop shares it): the next round of immediates would
+/// then run before the tasks and the `run` future woken by this one, where
+/// Node runs those (promise continuations) first.
+async fn yield_to_runtime() {
+    struct Yielded {
+        woken: AtomicBool,
+        task: Waker,
+    }
+    impl Wake for Yielded {
+        fn wake(self: Arc<Self>) {
+            self.woken.store(true, Ordering::Release);
+            self.task.wake_by_ref();
+        }
+    }
+    let mut yielding = std::pin::pin!(tokio::task::yield_now());
+    let mut flag: Option<Arc<Yielded>> = None;
+    poll_fn(|cx| {
+        match &flag {
+            Some(flag) if flag.woken.load(Ordering::Acquire) => return Poll::Ready(()),
+            Some(_) => {}
+            None => {
+                let yielded =
+                    Arc::new(Yielded { woken: AtomicBool::new(false), task: cx.waker().clone() });
+                let waker = Waker::from(yielded.clone());
+                // Hands our waker to the scheduler, which wakes it after it
+                // parks.
+                let _ = yielding.as_mut().poll(&mut Context::from_waker(&waker));
+                flag = Some(yielded);
+            }
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 /// The drivers of a `LocalSet` that [`run`](crate::run) set aside while its

@@ -7,9 +7,27 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::rc::Rc;
 use std::task::Waker;
 
 type Callback = Box<dyn FnOnce() + 'static>;
+
+/// A queued tick or microtask: a boxed closure (the public API), or a
+/// shared one that the async face queues again and again without
+/// allocating (an `Rc` clone).
+enum Job {
+    Once(Callback),
+    Shared(Rc<dyn Fn()>),
+}
+
+impl Job {
+    fn run(self) {
+        match self {
+            Job::Once(f) => f(),
+            Job::Shared(f) => f(),
+        }
+    }
+}
 
 /// The identity of a callback queued with [`set_immediate`], for
 /// [`clear_immediate`].
@@ -26,8 +44,8 @@ type Callback = Box<dyn FnOnce() + 'static>;
 pub struct ImmediateId(u64);
 
 pub(crate) struct Loop {
-    ticks: RefCell<VecDeque<Callback>>,
-    microtasks: RefCell<VecDeque<Callback>>,
+    ticks: RefCell<VecDeque<Job>>,
+    microtasks: RefCell<VecDeque<Job>>,
     immediates: RefCell<VecDeque<(ImmediateId, Callback)>>,
     next_immediate: Cell<u64>,
     /// True while [`drain_ticks`] runs: a nested drain returns at once and
@@ -101,11 +119,21 @@ fn wake(slot: &RefCell<Option<Waker>>) {
 /// assert_eq!(*log.borrow(), ["sync", "tick"]);
 /// ```
 pub fn next_tick(f: impl FnOnce() + 'static) {
+    push_tick(Job::Once(Box::new(f)));
+}
+
+/// [`next_tick`] for a closure the caller keeps and queues again: no
+/// allocation per call.
+pub(crate) fn next_tick_shared(f: &Rc<dyn Fn()>) {
+    push_tick(Job::Shared(f.clone()));
+}
+
+fn push_tick(job: Job) {
     LOOP.with(|l| {
         let was_empty = {
             let mut ticks = l.ticks.borrow_mut();
             let was_empty = ticks.is_empty();
-            ticks.push_back(Box::new(f));
+            ticks.push_back(job);
             was_empty
         };
         if was_empty && !l.draining.get() && l.macrotask_depth.get() == 0 {
@@ -136,11 +164,21 @@ pub fn next_tick(f: impl FnOnce() + 'static) {
 /// assert_eq!(*log.borrow(), ["tick", "microtask"]);
 /// ```
 pub fn queue_microtask(f: impl FnOnce() + 'static) {
+    push_microtask(Job::Once(Box::new(f)));
+}
+
+/// [`queue_microtask`] for a closure the caller keeps and queues again:
+/// no allocation per call.
+pub(crate) fn queue_microtask_shared(f: &Rc<dyn Fn()>) {
+    push_microtask(Job::Shared(f.clone()));
+}
+
+fn push_microtask(job: Job) {
     LOOP.with(|l| {
         let was_empty = {
             let mut queue = l.microtasks.borrow_mut();
             let was_empty = queue.is_empty();
-            queue.push_back(Box::new(f));
+            queue.push_back(job);
             was_empty
         };
         if was_empty && !l.draining.get() && l.macrotask_depth.get() == 0 {
@@ -263,14 +301,14 @@ pub fn drain_ticks() {
             loop {
                 let tick = l.ticks.borrow_mut().pop_front();
                 match tick {
-                    Some(tick) => tick(),
+                    Some(tick) => tick.run(),
                     None => break,
                 }
             }
             loop {
                 let task = l.microtasks.borrow_mut().pop_front();
                 match task {
-                    Some(task) => task(),
+                    Some(task) => task.run(),
                     None => break,
                 }
             }

@@ -9,10 +9,14 @@ use super::macrotask::Macrotask;
 use super::queue::with_loop;
 
 /// Counts a task as live for as long as it exists (finished or dropped).
-struct Live;
+///
+/// The async face also holds one while a future of a stream's is pending
+/// (see `async_face::driver`): pending work keeps `run` going, as an open
+/// handle keeps a Node process alive.
+pub(crate) struct Live;
 
 impl Live {
-    fn new() -> Live {
+    pub(crate) fn new() -> Live {
         with_loop(|l| l.task_started());
         Live
     }
@@ -58,4 +62,18 @@ where
         let _live = live;
         future.await
     }))
+}
+
+/// Spawns a local task whose every poll is a macrotask, without counting it
+/// as live: it keeps `run` going only through the [`Live`] tokens it holds.
+///
+/// # Panics
+///
+/// Outside a `tokio::task::LocalSet`, as `tokio::task::spawn_local`.
+pub(crate) fn spawn_detached<F>(future: F)
+where
+    F: Future<Output = ()> + 'static,
+{
+    ensure_drivers();
+    drop(tokio::task::spawn_local(Macrotask::new(future)));
 }

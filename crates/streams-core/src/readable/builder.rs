@@ -196,6 +196,27 @@ impl<T: 'static> ReadableBuilder<T> {
         self
     }
 
+    /// The high-water mark, unless one was set (for `from_*`, whose
+    /// default is Node's `Readable.from` default of 1).
+    pub(crate) fn default_high_water_mark(mut self, hwm: usize) -> Self {
+        self.hwm.get_or_insert(hwm);
+        self
+    }
+
+    /// Runs `first` at the start of the `destroy` hook, before the user's
+    /// (for `from_*`, which close their source there).
+    pub(crate) fn before_destroy(mut self, mut first: impl FnMut() + 'static) -> Self {
+        let mut user = self.destroy.take();
+        self.destroy = Some(Box::new(move |this, err, cb| {
+            first();
+            match &mut user {
+                Some(user) => user(this, err, cb),
+                None => cb.call(err.map_or(Ok(()), Err)),
+            }
+        }));
+        self
+    }
+
     /// Makes the stream.
     ///
     /// # Examples
@@ -233,7 +254,7 @@ impl<T: 'static> ReadableBuilder<T> {
             destroy,
             construct,
         );
-        Readable { core }
+        Readable::from_rc(core)
     }
 }
 

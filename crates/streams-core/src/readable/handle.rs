@@ -7,6 +7,7 @@ use bytes::Bytes;
 
 use super::listen::Add;
 use super::ReadableBuilder;
+use crate::async_face::IterSlot;
 use crate::encoding::Encoding;
 use crate::events::{Event, ListenerId};
 use crate::stream::{impl_stream_traits, ChunkOps, Core, Void, WritableStream};
@@ -26,7 +27,9 @@ use crate::StreamError;
 ///   [`Readable::from_iter`].
 /// - Consume it with a [`Data`](crate::events::Data) listener (flowing
 ///   mode), or with a [`Readable`](crate::events::Readable) listener that
-///   calls [`read`](Readable::read) (paused mode).
+///   calls [`read`](Readable::read) (paused mode), or as a
+///   `futures::Stream` (Node's `for await`; see [`iter`](Readable::iter)
+///   and [`async_face`](crate::async_face)).
 ///
 /// # Examples
 ///
@@ -66,11 +69,13 @@ use crate::StreamError;
 /// ```
 pub struct Readable<T: 'static = Bytes> {
     pub(crate) core: Rc<Core<T, Void>>,
+    /// This handle's iteration as a `futures::Stream` (see `async_face`).
+    pub(crate) iter: IterSlot,
 }
 
 impl<T: 'static> Clone for Readable<T> {
     fn clone(&self) -> Self {
-        Readable { core: self.core.clone() }
+        Readable { core: self.core.clone(), iter: self.iter.clone() }
     }
 }
 
@@ -293,7 +298,11 @@ impl<T: 'static> Readable<T> {
     }
 
     pub(crate) fn from_core(core: &Rc<Core<T, Void>>) -> Readable<T> {
-        Readable { core: core.clone() }
+        Readable::from_rc(core.clone())
+    }
+
+    pub(crate) fn from_rc(core: Rc<Core<T, Void>>) -> Readable<T> {
+        Readable { core, iter: IterSlot::default() }
     }
 
     /// Adds a chunk to the buffer, or ends the stream with `None` (Node's

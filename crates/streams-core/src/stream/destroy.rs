@@ -104,6 +104,9 @@ impl<R: 'static, W: 'static> Core<R, W> {
             return;
         }
         self.life.record_error(&err);
+        if let Some(write) = &self.write {
+            write.waiters.wake_all();
+        }
         if sync {
             let core = self.clone();
             next_tick(move || core.emit_error_now(err));

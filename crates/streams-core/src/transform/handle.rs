@@ -76,6 +76,12 @@ impl<I: 'static, O: 'static> Transform<I, O> {
     pub fn into_duplex(self) -> Duplex<O, I> {
         self.duplex
     }
+
+    /// The duplex, mutably: the `futures::Stream` and `Sink` impls
+    /// delegate to it.
+    pub(crate) fn duplex_mut(&mut self) -> &mut Duplex<O, I> {
+        &mut self.duplex
+    }
 }
 
 impl Transform<Bytes, Bytes> {

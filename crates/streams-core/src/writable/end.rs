@@ -203,6 +203,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         }
         self.call_finished_callbacks(Ok(()));
         self.events.emit(events::Finish, &());
+        self.ws().waiters.wake_all();
         if self.life.auto_destroy {
             let readable_done =
                 self.read.as_ref().is_none_or(|read| read.state.borrow().end_emitted);

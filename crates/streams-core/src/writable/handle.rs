@@ -29,7 +29,9 @@ use crate::StreamError;
 ///   `false`, then wait for [`Drain`](crate::events::Drain); finish with
 ///   [`end`](Writable::end), which leads to
 ///   [`Finish`](crate::events::Finish) and
-///   [`Close`](crate::events::Close).
+///   [`Close`](crate::events::Close). Or use it as a `futures::Sink`, or
+///   [`write_async`](Writable::write_async) (see
+///   [`async_face`](crate::async_face)).
 ///
 /// # Examples
 ///

@@ -139,6 +139,8 @@ pub(crate) struct WriteSide<R: 'static, W: 'static> {
     pub(crate) has_writev: bool,
     /// Whether a `final` hook was given (Node's `stream._final`).
     pub(crate) has_final: bool,
+    /// Async code waiting for this side to move (the `Sink` face).
+    pub(crate) waiters: crate::async_face::Waiters,
 }
 
 /// The options of a write side, as a builder collects them.
@@ -188,6 +190,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
             write_hook: RefCell::new(options.write),
             writev_hook: RefCell::new(options.writev),
             final_hook: RefCell::new(options.final_),
+            waiters: Default::default(),
         }
     }
 
@@ -218,6 +221,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
     /// writes and the pending `end` callbacks on the next tick
     /// (`errorBuffer`).
     pub(crate) fn on_destroy(&self, core: &Rc<Core<R, W>>) {
+        self.waiters.wake_all();
         let pending = {
             let state = self.state.borrow();
             !state.buffered.is_empty() || !state.on_finished.is_empty()

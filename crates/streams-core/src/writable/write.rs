@@ -188,6 +188,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 }
             }
         }
+        ws.waiters.wake_all();
     }
 
     /// A synchronous completion: the producer's callback (and `'drain'`)
@@ -244,6 +245,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         };
         if drain {
             self.events.emit(events::Drain, &());
+            ws.waiters.wake_all();
         }
         ws.state.borrow_mut().dec_pending(1);
         cb.call(Ok(()));
