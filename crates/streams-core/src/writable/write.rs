@@ -98,16 +98,19 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Node's `doWrite`: marks the write in flight and calls the hook.
     pub(crate) fn do_write(self: &Rc<Self>, len: usize, job: Job<W>, cb: Completion) {
         let ws = self.ws();
-        let seq = {
+        let (seq, old_cb) = {
             let mut state = ws.state.borrow_mut();
             state.write_len = len;
-            state.write_cb = cb;
+            let old_cb = std::mem::replace(&mut state.write_cb, cb);
             state.writing = true;
             state.sync = true;
             state.expect_write_cb = true;
             state.write_seq = state.write_seq.wrapping_add(1);
-            state.write_seq
+            (state.write_seq, old_cb)
         };
+        // Always `Nop` (the last write's callbacks were taken when it
+        // completed); dropped with no borrow held all the same.
+        old_cb.discard();
         let done = WriteCallback::new(self.clone(), seq);
         if self.life.destroyed.get() {
             done.call(Err(StreamError::destroyed("write")));
@@ -220,6 +223,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         };
         match finish_now {
             Some(ending) => {
+                cb.discard();
                 if ending {
                     self.finish_maybe(true);
                 }
