@@ -1,7 +1,7 @@
 //! The wakers of async code waiting on a write side: a `Sink` waiting for
 //! room, for its writes to be written, or for `'finish'`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::task::Waker;
 
 /// Wakers to wake when a write side's state moves: a write completed,
@@ -13,6 +13,9 @@ use std::task::Waker;
 #[derive(Default)]
 pub(crate) struct Waiters {
     list: RefCell<Vec<Waker>>,
+    /// Whether `list` may be non-empty: the check every write makes, as a
+    /// flag instead of a borrow.
+    any: Cell<bool>,
 }
 
 impl Waiters {
@@ -20,6 +23,7 @@ impl Waiters {
     /// replaces it).
     pub(crate) fn register(&self, waker: &Waker) {
         let mut list = self.list.borrow_mut();
+        self.any.set(true);
         match list.iter_mut().find(|w| w.will_wake(waker)) {
             Some(w) => w.clone_from(waker),
             None => list.push(waker.clone()),
@@ -27,10 +31,15 @@ impl Waiters {
     }
 
     /// Wakes (and forgets) every waiter.
+    #[inline]
     pub(crate) fn wake_all(&self) {
-        if self.list.borrow().is_empty() {
-            return;
+        if self.any.get() {
+            self.wake_all_now();
         }
+    }
+
+    fn wake_all_now(&self) {
+        self.any.set(false);
         let list = std::mem::take(&mut *self.list.borrow_mut());
         for waker in list {
             waker.wake();

@@ -8,15 +8,13 @@ use bytes::Bytes;
 use super::Duplex;
 use crate::encoding::Encoding;
 use crate::high_water_mark::default_high_water_mark;
-use crate::readable::ReadSide;
+use crate::readable::{ReadHook, ReadSide};
 use crate::stream::{Callback, ChunkOps, ConstructHook, Core, DestroyHook, Lifecycle};
 use crate::writable::{
     BufferedChunk, FinalHook, WriteCallback, WriteHook, WriteOptions, WriteSide, WritevHook,
 };
 use crate::StreamError;
 
-type UserRead<R, W> = Box<dyn FnMut(&Duplex<R, W>, usize)>;
-type UserWrite<R, W> = Rc<dyn Fn(&Duplex<R, W>, W, Option<Encoding>, WriteCallback)>;
 type UserWritev<R, W> = Rc<dyn Fn(&Duplex<R, W>, Vec<BufferedChunk<W>>, WriteCallback)>;
 type UserFinal<R, W> = Box<dyn FnOnce(&Duplex<R, W>, Callback)>;
 type UserDestroy<R, W> = Box<dyn FnMut(&Duplex<R, W>, Option<StreamError>, Callback)>;
@@ -72,8 +70,11 @@ pub struct DuplexBuilder<R: 'static, W: 'static> {
     allow_half_open: bool,
     readable: bool,
     writable: bool,
-    read: Option<UserRead<R, W>>,
-    write: Option<UserWrite<R, W>>,
+    /// The `read` and `write` hooks, already wrapped for the core (the
+    /// other hooks are wrapped in `build`): `Transform` sets them directly,
+    /// without a `Duplex` handle per call.
+    read: Option<ReadHook<R, W>>,
+    write: Option<WriteHook<R, W>>,
     writev: Option<UserWritev<R, W>>,
     final_: Option<UserFinal<R, W>>,
     destroy: Option<UserDestroy<R, W>>,
@@ -252,7 +253,15 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
     ///     .build();
     /// # drop(d);
     /// ```
-    pub fn read(mut self, read: impl FnMut(&Duplex<R, W>, usize) + 'static) -> Self {
+    pub fn read(mut self, mut read: impl FnMut(&Duplex<R, W>, usize) + 'static) -> Self {
+        self.read = Some(Box::new(move |core: &Rc<Core<R, W>>, n: usize| {
+            read(&Duplex::from_core(core), n)
+        }));
+        self
+    }
+
+    /// The `read` hook as the core calls it.
+    pub(crate) fn read_core(mut self, read: impl FnMut(&Rc<Core<R, W>>, usize) + 'static) -> Self {
         self.read = Some(Box::new(read));
         self
     }
@@ -272,6 +281,17 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
     pub fn write(
         mut self,
         write: impl Fn(&Duplex<R, W>, W, Option<Encoding>, WriteCallback) + 'static,
+    ) -> Self {
+        self.write = Some(Rc::new(move |core: &Rc<Core<R, W>>, chunk, encoding, cb| {
+            write(&Duplex::from_core(core), chunk, encoding, cb)
+        }));
+        self
+    }
+
+    /// The `write` hook as the core calls it.
+    pub(crate) fn write_core(
+        mut self,
+        write: impl Fn(&Rc<Core<R, W>>, W, Option<Encoding>, WriteCallback) + 'static,
     ) -> Self {
         self.write = Some(Rc::new(write));
         self
@@ -371,15 +391,8 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
             Some(text) if self.encoding.is_some() && !self.read_ops.object_mode => text,
             _ => self.read_ops,
         };
-        let read = self.read.map(|mut f| {
-            Box::new(move |core: &Rc<Core<R, W>>, n: usize| f(&Duplex::from_core(core), n))
-                as crate::readable::ReadHook<R, W>
-        });
-        let write: Option<WriteHook<R, W>> = self.write.map(|f| {
-            Rc::new(move |core: &Rc<Core<R, W>>, chunk, encoding, cb| {
-                f(&Duplex::from_core(core), chunk, encoding, cb)
-            }) as WriteHook<R, W>
-        });
+        let read = self.read;
+        let write = self.write;
         let writev: Option<WritevHook<R, W>> = self.writev.map(|f| {
             Rc::new(move |core: &Rc<Core<R, W>>, chunks, cb| {
                 f(&Duplex::from_core(core), chunks, cb)

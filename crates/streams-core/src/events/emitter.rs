@@ -6,6 +6,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
+use super::event::SLOTS;
 use super::Event;
 
 /// Names one registered listener, for [`EventEmitter::off`].
@@ -49,6 +50,8 @@ struct Slot<A: ?Sized + 'static> {
 
 struct Entry {
     event: TypeId,
+    /// The event's fixed place ([`Event::SLOT`]), if it has one.
+    fixed: Option<usize>,
     name: &'static str,
     warned: bool,
     len: usize,
@@ -60,10 +63,11 @@ struct Entry {
 }
 
 impl Entry {
-    fn new<A: ?Sized + 'static>(event: TypeId, name: &'static str) -> Entry {
+    fn new<A: ?Sized + 'static>(event: TypeId, fixed: Option<usize>, name: &'static str) -> Entry {
         let empty: Rc<[Handle<A>]> = Rc::new([]);
         Entry {
             event,
+            fixed,
             name,
             warned: false,
             len: 0,
@@ -125,6 +129,9 @@ fn contains<A: ?Sized + 'static>(entry: &Entry, id: ListenerId) -> bool {
 /// ```
 pub struct EventEmitter<T: 'static = ()> {
     entries: RefCell<Vec<Entry>>,
+    /// For each built-in event with a fixed place, 1 + the index of its
+    /// entry in `entries`, or 0 when it has none yet.
+    fixed: [Cell<usize>; SLOTS],
     next_id: Cell<u64>,
     max_listeners: Cell<usize>,
     _chunk: PhantomData<fn(&T)>,
@@ -162,6 +169,7 @@ impl<T: 'static> EventEmitter<T> {
     pub fn new() -> EventEmitter<T> {
         EventEmitter {
             entries: RefCell::new(Vec::new()),
+            fixed: Default::default(),
             next_id: Cell::new(0),
             max_listeners: Cell::new(DEFAULT_MAX_LISTENERS),
             _chunk: PhantomData,
@@ -257,7 +265,7 @@ impl<T: 'static> EventEmitter<T> {
             Rc::new(Listener { id, once, fired: Cell::new(false), f: listener });
         let warn = {
             let mut entries = self.entries.borrow_mut();
-            let entry = Self::entry_mut::<E>(&mut entries);
+            let entry = self.entry_mut::<E>(&mut entries);
             let slot = downcast_mut::<E::Arg<T>>(&mut entry.slot);
             let old = &slot.listeners;
             let new: Rc<[Handle<E::Arg<T>>]> = if prepend {
@@ -286,12 +294,38 @@ impl<T: 'static> EventEmitter<T> {
         id
     }
 
-    fn entry_mut<E: Event>(entries: &mut Vec<Entry>) -> &mut Entry {
-        let event = TypeId::of::<E>();
-        let index = match entries.iter().position(|e| e.event == event) {
+    /// The index of `E`'s entry in `entries`, if it has one: by its fixed
+    /// place for a built-in event, by a search otherwise.
+    fn position<E: Event>(&self, entries: &[Entry]) -> Option<usize> {
+        match E::SLOT {
+            Some(fixed) => self.fixed[fixed].get().checked_sub(1),
+            None => {
+                let event = TypeId::of::<E>();
+                entries.iter().position(|e| e.event == event)
+            }
+        }
+    }
+
+    /// Rebuilds the fixed places after entries were removed.
+    fn reindex(&self, entries: &[Entry]) {
+        for cell in &self.fixed {
+            cell.set(0);
+        }
+        for (index, entry) in entries.iter().enumerate() {
+            if let Some(fixed) = entry.fixed {
+                self.fixed[fixed].set(index + 1);
+            }
+        }
+    }
+
+    fn entry_mut<'a, E: Event>(&self, entries: &'a mut Vec<Entry>) -> &'a mut Entry {
+        let index = match self.position::<E>(entries) {
             Some(index) => index,
             None => {
-                entries.push(Entry::new::<E::Arg<T>>(event, E::NAME));
+                entries.push(Entry::new::<E::Arg<T>>(TypeId::of::<E>(), E::SLOT, E::NAME));
+                if let Some(fixed) = E::SLOT {
+                    self.fixed[fixed].set(entries.len());
+                }
                 entries.len() - 1
             }
         };
@@ -299,9 +333,11 @@ impl<T: 'static> EventEmitter<T> {
     }
 
     fn snapshot<E: Event>(&self) -> Option<List<E::Arg<T>>> {
-        let event = TypeId::of::<E>();
         let entries = self.entries.borrow();
-        let entry = entries.iter().find(|e| e.event == event && e.len > 0)?;
+        let entry = &entries[self.position::<E>(&entries)?];
+        if entry.len == 0 {
+            return None;
+        }
         let slot = entry.slot.downcast_ref::<Slot<E::Arg<T>>>()?;
         Some(slot.listeners.clone())
     }
@@ -343,13 +379,9 @@ impl<T: 'static> EventEmitter<T> {
     }
 
     fn remove<E: Event>(&self, id: ListenerId) {
-        let event = TypeId::of::<E>();
         let old = {
             let mut entries = self.entries.borrow_mut();
-            entries
-                .iter_mut()
-                .find(|e| e.event == event)
-                .and_then(|e| remove_from::<E::Arg<T>>(e, id))
+            self.position::<E>(&entries).and_then(|i| remove_from::<E::Arg<T>>(&mut entries[i], id))
         };
         drop(old);
     }
@@ -403,8 +435,8 @@ impl<T: 'static> EventEmitter<T> {
     /// assert_eq!(emitter.listener_count(Close), 2);
     /// ```
     pub fn listener_count<E: Event>(&self, _event: E) -> usize {
-        let event = TypeId::of::<E>();
-        self.entries.borrow().iter().find(|e| e.event == event).map_or(0, |e| e.len)
+        let entries = self.entries.borrow();
+        self.position::<E>(&entries).map_or(0, |i| entries[i].len)
     }
 
     /// Removes every listener of `event` (Node's
@@ -420,10 +452,13 @@ impl<T: 'static> EventEmitter<T> {
     /// assert_eq!(emitter.listener_count(Close), 0);
     /// ```
     pub fn remove_all_listeners<E: Event>(&self, _event: E) {
-        let event = TypeId::of::<E>();
         let removed = {
             let mut entries = self.entries.borrow_mut();
-            entries.iter().position(|e| e.event == event).map(|i| entries.remove(i))
+            let removed = self.position::<E>(&entries).map(|i| entries.remove(i));
+            if removed.is_some() {
+                self.reindex(&entries);
+            }
+            removed
         };
         // The closures' destructors run with no borrow held.
         drop(removed);
@@ -443,6 +478,7 @@ impl<T: 'static> EventEmitter<T> {
     /// ```
     pub fn clear(&self) {
         let removed = std::mem::take(&mut *self.entries.borrow_mut());
+        self.reindex(&[]);
         drop(removed);
     }
 

@@ -36,10 +36,17 @@ pub trait Event: Copy + 'static {
     /// Node's name for the event (`"data"`, `"end"`, ...), used in logs and
     /// warnings.
     const NAME: &'static str;
+    /// A fixed place in every emitter for the built-in events, so finding
+    /// their listeners is an index rather than a search. Leave it `None`.
+    #[doc(hidden)]
+    const SLOT: Option<usize> = None;
 }
 
+/// How many built-in events have a fixed place in an emitter.
+pub(crate) const SLOTS: usize = 8;
+
 macro_rules! unit_events {
-    ($($(#[$doc:meta])* $name:ident = $node:literal;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident = $node:literal $(, $slot:literal)?;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         pub struct $name;
@@ -47,6 +54,7 @@ macro_rules! unit_events {
         impl Event for $name {
             type Arg<T: 'static> = ();
             const NAME: &'static str = $node;
+            $(const SLOT: Option<usize> = Some($slot);)?
         }
     )*};
 }
@@ -61,6 +69,7 @@ pub struct Data;
 impl Event for Data {
     type Arg<T: 'static> = T;
     const NAME: &'static str = "data";
+    const SLOT: Option<usize> = Some(0);
 }
 
 /// `'error'`: the stream failed. Its argument is the error.
@@ -73,17 +82,18 @@ pub struct Error;
 impl Event for Error {
     type Arg<T: 'static> = StreamError;
     const NAME: &'static str = "error";
+    const SLOT: Option<usize> = Some(1);
 }
 
 unit_events! {
     /// `'end'`: a Readable has no more data, and all of it was consumed.
-    End = "end";
+    End = "end", 2;
     /// `'close'`: the stream and its underlying resources are closed; no
     /// further events follow.
-    Close = "close";
+    Close = "close", 3;
     /// `'readable'`: data (or the end) is available to `read()`. Adding a
     /// listener switches a Readable to paused mode.
-    Readable = "readable";
+    Readable = "readable", 4;
     /// `'pause'`: `pause()` stopped a flowing Readable.
     Pause = "pause";
     /// `'resume'`: `resume()` started a Readable flowing (emitted on the
@@ -91,11 +101,11 @@ unit_events! {
     Resume = "resume";
     /// `'drain'`: a Writable whose `write()` returned `false` has emptied
     /// its buffer.
-    Drain = "drain";
+    Drain = "drain", 5;
     /// `'finish'`: a Writable was ended and all data was flushed.
-    Finish = "finish";
+    Finish = "finish", 6;
     /// `'prefinish'`: a Writable's `final` completed, just before `'finish'`.
-    Prefinish = "prefinish";
+    Prefinish = "prefinish", 7;
 }
 
 /// `'pipe'`: a Readable started piping into this Writable. Its argument

@@ -19,14 +19,18 @@ impl<R: 'static, W: 'static> Core<R, W> {
             self.maybe_read_more();
             return self.can_push_more();
         }
-        if rs.state.borrow().ended {
-            self.error_or_destroy(StreamError::push_after_eof(), false);
-            return false;
+        {
+            let mut state = rs.state.borrow_mut();
+            if state.ended {
+                drop(state);
+                self.error_or_destroy(StreamError::push_after_eof(), false);
+                return false;
+            }
+            if self.life.destroyed.get() || self.life.is_errored() {
+                return false;
+            }
+            state.reading = false;
         }
-        if self.life.destroyed.get() || self.life.is_errored() {
-            return false;
-        }
-        rs.state.borrow_mut().reading = false;
         if !object_mode && len == 0 {
             // A decoder kept the bytes back (half a character).
             self.maybe_read_more();

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use super::side::ReadState;
 use crate::events;
 use crate::next_tick;
 use crate::stream::Core;
@@ -21,8 +22,13 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// How much `read(n)` may return now (Node's `howMuchToRead`); `None`
     /// is `read()` with no size.
     fn how_much_to_read(&self, n: Option<usize>) -> usize {
+        self.how_much_to_read_in(&self.rs().state.borrow(), n)
+    }
+
+    /// [`how_much_to_read`](Self::how_much_to_read) under a borrow the
+    /// caller already holds.
+    fn how_much_to_read_in(&self, state: &ReadState<R>, n: Option<usize>) -> usize {
         let rs = self.rs();
-        let state = rs.state.borrow();
         if n == Some(0) || (state.length == 0 && state.ended) {
             return 0;
         }
@@ -85,9 +91,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
             }
         }
 
-        let mut n = self.how_much_to_read(size);
+        let mut n;
         {
             let state = rs.state.borrow();
+            n = self.how_much_to_read_in(&state, size);
             if n == 0 && state.ended {
                 let empty = state.length == 0;
                 drop(state);
@@ -142,7 +149,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
             }
         }
 
-        let ret = {
+        // Take the data, then decide on 'end', under one borrow.
+        let (ret, end_now, emit) = {
             let mut state = rs.state.borrow_mut();
             let ret = if n > 0 && state.length > 0 {
                 let total = state.length;
@@ -165,12 +173,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                     state.await_drain.clear();
                 }
             }
-            ret
-        };
-
-        let end_now = {
-            let mut state = rs.state.borrow_mut();
-            if state.length == 0 {
+            let end_now = if state.length == 0 {
                 if !state.ended {
                     state.need_readable = true;
                 }
@@ -178,17 +181,22 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 size != Some(n) && state.ended
             } else {
                 false
+            };
+            // `end_readable` below only schedules a tick: these flags are
+            // the same before and after it.
+            let emit =
+                ret.is_some() && !self.life.error_emitted.get() && !self.life.close_emitted.get();
+            if emit {
+                state.data_emitted = true;
             }
+            (ret, end_now, emit)
         };
         if end_now {
             self.end_readable();
         }
 
-        if let Some(chunk) = &ret {
-            if !self.life.error_emitted.get() && !self.life.close_emitted.get() {
-                rs.state.borrow_mut().data_emitted = true;
-                self.events.emit(events::Data, chunk);
-            }
+        if let Some(chunk) = ret.as_ref().filter(|_| emit) {
+            self.events.emit(events::Data, chunk);
         }
         ret
     }

@@ -20,7 +20,10 @@ use crate::StreamError;
 pub(crate) struct Lifecycle {
     pub(crate) constructed: Cell<bool>,
     pub(crate) destroyed: Cell<bool>,
-    pub(crate) errored: RefCell<Option<StreamError>>,
+    errored: RefCell<Option<StreamError>>,
+    /// `errored.is_some()`, kept beside it so the hot paths test a flag
+    /// instead of borrowing the `RefCell`. Set only by `record_error`.
+    has_error: Cell<bool>,
     pub(crate) closed: Cell<bool>,
     pub(crate) error_emitted: Cell<bool>,
     pub(crate) close_emitted: Cell<bool>,
@@ -37,6 +40,7 @@ impl Lifecycle {
             constructed: Cell::new(true),
             destroyed: Cell::new(false),
             errored: RefCell::new(None),
+            has_error: Cell::new(false),
             closed: Cell::new(false),
             error_emitted: Cell::new(false),
             close_emitted: Cell::new(false),
@@ -47,7 +51,7 @@ impl Lifecycle {
     }
 
     pub(crate) fn is_errored(&self) -> bool {
-        self.errored.borrow().is_some()
+        self.has_error.get()
     }
 
     pub(crate) fn errored(&self) -> Option<StreamError> {
@@ -59,6 +63,7 @@ impl Lifecycle {
         let mut errored = self.errored.borrow_mut();
         if errored.is_none() {
             *errored = Some(err.clone());
+            self.has_error.set(true);
         }
     }
 }

@@ -269,22 +269,22 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
         }
         let transform = self.transform;
         let write_parked = parked.clone();
-        inner = inner.write(move |d, chunk, encoding, write| {
+        inner = inner.write_core(move |core, chunk, encoding, write| {
             let Some(transform) = &transform else {
                 write.call(Err(StreamError::method_not_implemented("_transform()")));
                 return;
             };
-            let length = d.core.rs().state.borrow().length;
+            let length = core.rs().state.borrow().length;
             let cb = TransformCallback {
-                core: d.core.clone(),
+                core: core.clone(),
                 write,
                 length,
                 parked: write_parked.clone(),
             };
-            transform(&Transform::from_duplex(d.clone()), chunk, encoding, cb);
+            transform(&Transform::from_duplex(crate::Duplex::from_core(core)), chunk, encoding, cb);
         });
         let read_parked = parked;
-        inner = inner.read(move |_, _| {
+        inner = inner.read_core(move |_, _| {
             let write = read_parked.borrow_mut().take();
             if let Some(write) = write {
                 write.call(Ok(()));

@@ -30,52 +30,56 @@ impl<R: 'static, W: 'static> Core<R, W> {
         cb: Option<UserCallback>,
     ) -> Result<bool, StreamError> {
         let ws = self.ws();
-        let refused = if ws.state.borrow().ending {
-            Some(StreamError::write_after_end())
-        } else if self.life.destroyed.get() {
-            Some(StreamError::destroyed("write"))
-        } else {
-            None
-        };
-        if let Some(err) = refused {
-            drop(chunk);
-            if let Some(cb) = cb {
-                let e = err.clone();
-                next_tick(move || cb(Err(e)));
+        let len = ws.len_of(&chunk, encoding);
+        // Node's `_write` checks, then `writeOrBuffer`'s accounting, under
+        // one borrow: straight to the hook when nothing is in flight,
+        // corked, failed or still constructing; into the buffer otherwise.
+        let accepted = {
+            let mut state = ws.state.borrow_mut();
+            if state.ending {
+                Err((StreamError::write_after_end(), chunk, cb))
+            } else if self.life.destroyed.get() {
+                Err((StreamError::destroyed("write"), chunk, cb))
+            } else {
+                state.pending_cb += 1;
+                state.length += len;
+                let busy = state.writing
+                    || self.life.is_errored()
+                    || state.corked > 0
+                    || !self.life.constructed.get();
+                if busy {
+                    state.buffered.push_back(Request { chunk, encoding, callback: cb });
+                    Ok(None)
+                } else {
+                    Ok(Some((chunk, cb)))
+                }
             }
-            self.error_or_destroy(err.clone(), true);
-            return Err(err);
+        };
+        match accepted {
+            Err((err, chunk, cb)) => {
+                drop(chunk);
+                if let Some(cb) = cb {
+                    let e = err.clone();
+                    next_tick(move || cb(Err(e)));
+                }
+                self.error_or_destroy(err.clone(), true);
+                Err(err)
+            }
+            Ok(direct) => Ok(self.write_or_buffer(len, encoding, direct)),
         }
-        ws.state.borrow_mut().pending_cb += 1;
-        Ok(self.write_or_buffer(chunk, encoding, cb))
     }
 
-    /// Node's `writeOrBuffer`: straight to the hook when nothing is in
-    /// flight, corked, failed or still constructing; into the buffer
-    /// otherwise. The return value is computed after the hook ran: a
-    /// synchronous completion has already taken its chunk off `length`.
+    /// The rest of Node's `writeOrBuffer`, once the chunk is accepted and
+    /// counted: the hook call for a `direct` chunk, then the return
+    /// value, computed after the hook ran (a synchronous completion has
+    /// already taken its chunk off `length`).
     fn write_or_buffer(
         self: &Rc<Self>,
-        chunk: W,
+        len: usize,
         encoding: Option<Encoding>,
-        cb: Option<UserCallback>,
+        direct: Option<(W, Option<UserCallback>)>,
     ) -> bool {
         let ws = self.ws();
-        let len = ws.len_of(&chunk, encoding);
-        let direct = {
-            let mut state = ws.state.borrow_mut();
-            state.length += len;
-            let busy = state.writing
-                || self.life.is_errored()
-                || state.corked > 0
-                || !self.life.constructed.get();
-            if busy {
-                state.buffered.push_back(Request { chunk, encoding, callback: cb });
-                None
-            } else {
-                Some((chunk, cb))
-            }
-        };
         if let Some((chunk, cb)) = direct {
             self.do_write(len, Job::One(chunk, encoding), Completion::from_option(cb));
         }
@@ -94,16 +98,19 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Node's `doWrite`: marks the write in flight and calls the hook.
     pub(crate) fn do_write(self: &Rc<Self>, len: usize, job: Job<W>, cb: Completion) {
         let ws = self.ws();
-        let seq = {
+        let (seq, old_cb) = {
             let mut state = ws.state.borrow_mut();
             state.write_len = len;
-            state.write_cb = cb;
+            let old_cb = std::mem::replace(&mut state.write_cb, cb);
             state.writing = true;
             state.sync = true;
             state.expect_write_cb = true;
             state.write_seq = state.write_seq.wrapping_add(1);
-            state.write_seq
+            (state.write_seq, old_cb)
         };
+        // Always `Nop` (the last write's callbacks were taken when it
+        // completed); dropped with no borrow held all the same.
+        old_cb.discard();
         let done = WriteCallback::new(self.clone(), seq);
         if self.life.destroyed.get() {
             done.call(Err(StreamError::destroyed("write")));
@@ -216,6 +223,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         };
         match finish_now {
             Some(ending) => {
+                cb.discard();
                 if ending {
                     self.finish_maybe(true);
                 }
