@@ -740,3 +740,50 @@ fn listener_destructors_may_use_the_emitter() {
     });
     assert_eq!(drops.get(), 4);
 }
+
+/// A user event that claims a built-in event's fixed place (or one out of
+/// range) in the emitter works like any other, and never panics.
+#[test]
+fn user_event_claiming_a_builtin_slot_is_harmless() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use streams::events::{Data, Event, EventEmitter};
+
+    #[derive(Debug, Clone, Copy)]
+    struct Squatter;
+    impl Event for Squatter {
+        type Arg<T: 'static> = String;
+        const NAME: &'static str = "squatter";
+        const SLOT: Option<usize> = Some(0);
+    }
+    #[derive(Debug, Clone, Copy)]
+    struct Far;
+    impl Event for Far {
+        type Arg<T: 'static> = u8;
+        const NAME: &'static str = "far";
+        const SLOT: Option<usize> = Some(1000);
+    }
+
+    for squatter_first in [true, false] {
+        let emitter = EventEmitter::<u32>::new();
+        let (data, squat, far) =
+            (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+        let (d, s, f) = (data.clone(), squat.clone(), far.clone());
+        if squatter_first {
+            emitter.on(Squatter, move |text: &String| s.set(s.get() + text.len()));
+            emitter.on(Data, move |n: &u32| d.set(d.get() + *n as usize));
+        } else {
+            emitter.on(Data, move |n: &u32| d.set(d.get() + *n as usize));
+            emitter.on(Squatter, move |text: &String| s.set(s.get() + text.len()));
+        }
+        emitter.on(Far, move |n: &u8| f.set(f.get() + *n as usize));
+        assert!(emitter.emit(Data, &5));
+        assert!(emitter.emit(Squatter, &"abc".to_string()));
+        assert!(emitter.emit(Far, &7));
+        assert_eq!((data.get(), squat.get(), far.get()), (5, 3, 7));
+        emitter.remove_all_listeners(Data);
+        assert!(emitter.emit(Squatter, &"xy".to_string()));
+        assert!(!emitter.emit(Data, &1));
+        assert_eq!((data.get(), squat.get()), (5, 5));
+    }
+}

@@ -296,14 +296,20 @@ impl<T: 'static> EventEmitter<T> {
 
     /// The index of `E`'s entry in `entries`, if it has one: by its fixed
     /// place for a built-in event, by a search otherwise.
+    ///
+    /// The fixed place is only a hint: it is checked against the event's
+    /// type, so a user event that claims a built-in's place (or one out of
+    /// range) is found by the search and never mistaken for another.
     fn position<E: Event>(&self, entries: &[Entry]) -> Option<usize> {
-        match E::SLOT {
-            Some(fixed) => self.fixed[fixed].get().checked_sub(1),
-            None => {
-                let event = TypeId::of::<E>();
-                entries.iter().position(|e| e.event == event)
+        let event = TypeId::of::<E>();
+        if let Some(cell) = E::SLOT.and_then(|fixed| self.fixed.get(fixed)) {
+            let hint = cell.get().checked_sub(1);
+            if let Some(index) = hint.filter(|&i| entries.get(i).is_some_and(|e| e.event == event))
+            {
+                return Some(index);
             }
         }
+        entries.iter().position(|e| e.event == event)
     }
 
     /// Rebuilds the fixed places after entries were removed.
@@ -312,8 +318,10 @@ impl<T: 'static> EventEmitter<T> {
             cell.set(0);
         }
         for (index, entry) in entries.iter().enumerate() {
-            if let Some(fixed) = entry.fixed {
-                self.fixed[fixed].set(index + 1);
+            if let Some(cell) = entry.fixed.and_then(|fixed| self.fixed.get(fixed)) {
+                if cell.get() == 0 {
+                    cell.set(index + 1);
+                }
             }
         }
     }
@@ -323,8 +331,12 @@ impl<T: 'static> EventEmitter<T> {
             Some(index) => index,
             None => {
                 entries.push(Entry::new::<E::Arg<T>>(TypeId::of::<E>(), E::SLOT, E::NAME));
-                if let Some(fixed) = E::SLOT {
-                    self.fixed[fixed].set(entries.len());
+                if let Some(cell) = E::SLOT.and_then(|fixed| self.fixed.get(fixed)) {
+                    // First come, first served: a user event claiming a
+                    // built-in's place is found by the search instead.
+                    if cell.get() == 0 {
+                        cell.set(entries.len());
+                    }
                 }
                 entries.len() - 1
             }
