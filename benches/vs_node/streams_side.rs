@@ -303,7 +303,8 @@ pub(crate) fn n3_manywrites(n: u64, sync: bool) -> Outcome {
         let sink = if sync {
             builder.write(|_, _, _, cb| cb.call(Ok(()))).build()
         } else {
-            builder.write(|_, _, _, cb| streams::next_tick(move || cb.call(Ok(())))).build()
+            // Node's `process.nextTick(cb)`: the callback itself is queued.
+            builder.write(|_, _, _, cb| cb.call_next_tick(Ok(()))).build()
         };
         let pump = Rc::new(Pump {
             sink,

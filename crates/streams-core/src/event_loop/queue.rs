@@ -2,22 +2,28 @@
 //!
 //! Node keeps one event loop per process; we keep one per thread, in a
 //! thread-local, because a stream lives on the thread that made it. The
-//! queues hold boxed callbacks; draining takes one out, drops the borrow and
-//! only then calls it, so a callback may queue more work (or anything else).
+//! queues hold boxed callbacks (or, for a write's completion, the
+//! [`WriteCallback`] itself, unboxed); draining takes one out, drops the
+//! borrow and only then calls it, so a callback may queue more work (or
+//! anything else).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::task::Waker;
 
+use crate::{StreamError, WriteCallback};
+
 type Callback = Box<dyn FnOnce() + 'static>;
 
-/// A queued tick or microtask: a boxed closure (the public API), or a
+/// A queued tick or microtask: a boxed closure (the public API), a
 /// shared one that the async face queues again and again without
-/// allocating (an `Rc` clone).
+/// allocating (an `Rc` clone), or a write's completion queued by
+/// [`WriteCallback::call_next_tick`] (a small value, not boxed).
 enum Job {
     Once(Callback),
     Shared(Rc<dyn Fn()>),
+    WriteDone(WriteCallback, Result<(), StreamError>),
 }
 
 impl Job {
@@ -25,6 +31,7 @@ impl Job {
         match self {
             Job::Once(f) => f(),
             Job::Shared(f) => f(),
+            Job::WriteDone(cb, result) => cb.call(result),
         }
     }
 }
@@ -126,6 +133,12 @@ pub fn next_tick(f: impl FnOnce() + 'static) {
 /// allocation per call.
 pub(crate) fn next_tick_shared(f: &Rc<dyn Fn()>) {
     push_tick(Job::Shared(f.clone()));
+}
+
+/// Queues `cb.call(result)` as a tick, without boxing a closure: the
+/// same FIFO place [`next_tick`] would give it.
+pub(crate) fn next_tick_write_done(cb: WriteCallback, result: Result<(), StreamError>) {
+    push_tick(Job::WriteDone(cb, result));
 }
 
 fn push_tick(job: Job) {

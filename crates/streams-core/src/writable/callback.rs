@@ -106,6 +106,36 @@ impl WriteCallback {
     pub fn call(self, result: Result<(), StreamError>) {
         self.core.on_write(self.seq, result);
     }
+
+    /// Completes the write on the next tick: Node's
+    /// `process.nextTick(callback)` inside `_write`.
+    ///
+    /// The same as `next_tick(move || cb.call(result))`, in the same place
+    /// of the tick queue, but the callback is queued as it is instead of in
+    /// a boxed closure: no allocation per write.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use bytes::Bytes;
+    /// use streams_core::Writable;
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// streams_core::run(async move {
+    ///     let w = Writable::<Bytes>::builder()
+    ///         .write(|_, _, _, cb| cb.call_next_tick(Ok(())))
+    ///         .build();
+    ///     let l2 = l.clone();
+    ///     w.write_with(Bytes::from("a"), move |r| l2.borrow_mut().push(format!("written {r:?}")));
+    ///     l.borrow_mut().push("after write".to_string());
+    /// });
+    /// assert_eq!(*log.borrow(), ["after write", "written Ok(())"]);
+    /// ```
+    pub fn call_next_tick(self, result: Result<(), StreamError>) {
+        crate::event_loop::next_tick_write_done(self, result);
+    }
 }
 
 impl fmt::Debug for WriteCallback {
