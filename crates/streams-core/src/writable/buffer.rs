@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use super::side::{Completion, UserCallback};
-use super::write::Job;
 use crate::encoding::Encoding;
 use crate::stream::Core;
 use crate::StreamError;
@@ -91,7 +90,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         };
         loop {
             if count > 1 && ws.has_writev {
-                let (len, chunks, cb) = {
+                let (seq, chunks, old_cb) = {
                     let mut state = ws.state.borrow_mut();
                     // The batch is one write: one pending count, one
                     // callback that calls every producer callback.
@@ -110,15 +109,19 @@ impl<R: 'static, W: 'static> Core<R, W> {
                     } else {
                         Completion::Batch(callbacks)
                     };
-                    (state.length, chunks, cb)
+                    let len = state.length;
+                    let (seq, old_cb) = state.begin_write(len, cb);
+                    (seq, chunks, old_cb)
                 };
-                self.do_write(len, Job::Many(chunks), cb);
+                old_cb.discard();
+                self.call_writev_hook(seq, chunks);
                 // Node resets the buffer after the writev call, losing what
                 // the hook wrote meanwhile (still counted in `length`, its
                 // callbacks never called). Having drained first, such
                 // writes are still here: when the batch already completed,
                 // write them now, before any later write can overtake them.
-                let state = ws.state.borrow();
+                let mut state = ws.state.borrow_mut();
+                state.sync = false;
                 let again = !state.buffered.is_empty()
                     && !state.writing
                     && state.corked == 0
@@ -131,15 +134,18 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 // One by one, for as long as each completes synchronously
                 // (chunks written meanwhile included).
                 loop {
-                    let request = ws.state.borrow_mut().buffered.pop_front();
-                    let Some(request) = request else { break };
-                    let len = ws.len_of(&request.chunk, request.encoding);
-                    self.do_write(
-                        len,
-                        Job::One(request.chunk, request.encoding),
-                        Completion::from_option(request.callback),
-                    );
-                    let state = ws.state.borrow();
+                    let (seq, chunk, encoding, old_cb) = {
+                        let mut state = ws.state.borrow_mut();
+                        let Some(request) = state.buffered.pop_front() else { break };
+                        let len = ws.len_of(&request.chunk, request.encoding);
+                        let (seq, old_cb) =
+                            state.begin_write(len, Completion::from_option(request.callback));
+                        (seq, request.chunk, request.encoding, old_cb)
+                    };
+                    old_cb.discard();
+                    self.call_write_hook(seq, chunk, encoding);
+                    let mut state = ws.state.borrow_mut();
+                    state.sync = false;
                     if state.buffered.is_empty() || state.writing {
                         break;
                     }

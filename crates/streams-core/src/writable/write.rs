@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::side::{Completion, Request, UserCallback};
+use super::side::{Completion, Request, UserCallback, WriteState};
 use super::{BufferedChunk, WriteCallback};
 use crate::encoding::Encoding;
 use crate::events;
@@ -12,10 +12,32 @@ use crate::next_tick;
 use crate::stream::Core;
 use crate::StreamError;
 
-/// What a hook call writes: one chunk (`write`) or a batch (`writev`).
-pub(crate) enum Job<W> {
-    One(W, Option<Encoding>),
-    Many(Vec<BufferedChunk<W>>),
+impl<W> WriteState<W> {
+    /// The bookkeeping of Node's `doWrite`, done under the caller's borrow:
+    /// a write of `len` with the callback(s) `cb` is in flight. Returns its
+    /// number, for its [`WriteCallback`], and the previous callbacks, to be
+    /// dropped with no borrow held (always `Nop`: the last write's were
+    /// taken when it completed).
+    pub(crate) fn begin_write(&mut self, len: usize, cb: Completion) -> (u64, Completion) {
+        self.write_len = len;
+        let old_cb = std::mem::replace(&mut self.write_cb, cb);
+        self.writing = true;
+        self.sync = true;
+        self.expect_write_cb = true;
+        self.write_seq = self.write_seq.wrapping_add(1);
+        (self.write_seq, old_cb)
+    }
+
+    /// `writeOrBuffer`'s return value, before the stream's failure is
+    /// taken into account: below the high-water mark; a `false` owes a
+    /// `'drain'`.
+    fn below_hwm(&mut self) -> bool {
+        let ret = self.length < self.hwm || self.length == 0;
+        if !ret {
+            self.need_drain = true;
+        }
+        ret
+    }
 }
 
 impl<R: 'static, W: 'static> Core<R, W> {
@@ -31,122 +53,113 @@ impl<R: 'static, W: 'static> Core<R, W> {
     ) -> Result<bool, StreamError> {
         let ws = self.ws();
         let len = ws.len_of(&chunk, encoding);
-        // Node's `_write` checks, then `writeOrBuffer`'s accounting, under
-        // one borrow: straight to the hook when nothing is in flight,
-        // corked, failed or still constructing; into the buffer otherwise.
-        let accepted = {
-            let mut state = ws.state.borrow_mut();
-            if state.ending {
-                Err((StreamError::write_after_end(), chunk, cb))
-            } else if self.life.destroyed.get() {
-                Err((StreamError::destroyed("write"), chunk, cb))
-            } else {
-                state.pending_cb += 1;
-                state.length += len;
-                let busy = state.writing
-                    || self.life.is_errored()
-                    || state.corked > 0
-                    || !self.life.constructed.get();
-                if busy {
-                    state.buffered.push_back(Request { chunk, encoding, callback: cb });
-                    Ok(None)
-                } else {
-                    Ok(Some((chunk, cb)))
-                }
-            }
-        };
-        match accepted {
-            Err((err, chunk, cb)) => {
-                drop(chunk);
-                if let Some(cb) = cb {
-                    let e = err.clone();
-                    next_tick(move || cb(Err(e)));
-                }
-                self.error_or_destroy(err.clone(), true);
-                Err(err)
-            }
-            Ok(direct) => Ok(self.write_or_buffer(len, encoding, direct)),
-        }
-    }
-
-    /// The rest of Node's `writeOrBuffer`, once the chunk is accepted and
-    /// counted: the hook call for a `direct` chunk, then the return
-    /// value, computed after the hook ran (a synchronous completion has
-    /// already taken its chunk off `length`).
-    fn write_or_buffer(
-        self: &Rc<Self>,
-        len: usize,
-        encoding: Option<Encoding>,
-        direct: Option<(W, Option<UserCallback>)>,
-    ) -> bool {
-        let ws = self.ws();
-        if let Some((chunk, cb)) = direct {
-            self.do_write(len, Job::One(chunk, encoding), Completion::from_option(cb));
-        }
-        let ret = {
-            let mut state = ws.state.borrow_mut();
-            let ret = state.length < state.hwm || state.length == 0;
-            if !ret {
-                state.need_drain = true;
-            }
-            ret
-        };
-        // False once failed, to break `while w.write(..) {}` loops.
-        ret && !self.life.destroyed.get() && !self.life.is_errored()
-    }
-
-    /// Node's `doWrite`: marks the write in flight and calls the hook.
-    pub(crate) fn do_write(self: &Rc<Self>, len: usize, job: Job<W>, cb: Completion) {
-        let ws = self.ws();
+        // Node's `_write` checks, `writeOrBuffer`'s accounting and, for a
+        // chunk that goes straight to the hook (nothing in flight, corked,
+        // failed or still constructing), `doWrite`'s bookkeeping, all
+        // under one borrow.
         let (seq, old_cb) = {
             let mut state = ws.state.borrow_mut();
-            state.write_len = len;
-            let old_cb = std::mem::replace(&mut state.write_cb, cb);
-            state.writing = true;
-            state.sync = true;
-            state.expect_write_cb = true;
-            state.write_seq = state.write_seq.wrapping_add(1);
-            (state.write_seq, old_cb)
+            if state.ending || self.life.destroyed.get() {
+                let ending = state.ending;
+                drop(state);
+                return Err(self.refuse_write(ending, chunk, cb));
+            }
+            state.pending_cb += 1;
+            state.length += len;
+            let busy = state.writing
+                || self.life.is_errored()
+                || state.corked > 0
+                || !self.life.constructed.get();
+            if busy {
+                state.buffered.push_back(Request { chunk, encoding, callback: cb });
+                let ret = state.below_hwm();
+                drop(state);
+                return Ok(ret && self.may_go_on());
+            }
+            state.begin_write(len, Completion::from_option(cb))
         };
-        // Always `Nop` (the last write's callbacks were taken when it
-        // completed); dropped with no borrow held all the same.
         old_cb.discard();
+        self.call_write_hook(seq, chunk, encoding);
+        // The return value is computed after the hook ran: a synchronous
+        // completion has already taken its chunk off `length`.
+        let ret = {
+            let mut state = ws.state.borrow_mut();
+            state.sync = false;
+            state.below_hwm()
+        };
+        Ok(ret && self.may_go_on())
+    }
+
+    /// False once failed, to break `while w.write(..) {}` loops.
+    fn may_go_on(&self) -> bool {
+        !self.life.destroyed.get() && !self.life.is_errored()
+    }
+
+    /// A write after `end()` (`ending`) or `destroy()`: the callback gets
+    /// the error on the next tick, and the stream fails.
+    #[cold]
+    #[inline(never)]
+    fn refuse_write(
+        self: &Rc<Self>,
+        ending: bool,
+        chunk: W,
+        cb: Option<UserCallback>,
+    ) -> StreamError {
+        drop(chunk);
+        let err =
+            if ending { StreamError::write_after_end() } else { StreamError::destroyed("write") };
+        if let Some(cb) = cb {
+            let e = err.clone();
+            next_tick(move || cb(Err(e)));
+        }
+        self.error_or_destroy(err.clone(), true);
+        err
+    }
+
+    /// The call of Node's `doWrite` for one chunk, once
+    /// [`begin_write`](WriteState::begin_write) numbered it `seq`: the
+    /// `write` hook, or `writev` with a batch of one when there is only
+    /// that. The caller clears `sync` afterwards.
+    pub(crate) fn call_write_hook(self: &Rc<Self>, seq: u64, chunk: W, encoding: Option<Encoding>) {
+        let ws = self.ws();
         let done = WriteCallback::new(self.clone(), seq);
         if self.life.destroyed.get() {
+            drop(chunk);
             done.call(Err(StreamError::destroyed("write")));
-        } else {
-            match job {
-                Job::One(chunk, encoding) => {
-                    let hook = ws.write_hook.borrow().clone();
-                    match hook {
-                        Some(hook) => hook(self, chunk, encoding, done),
-                        None => {
-                            // Node's default `_write` hands a lone chunk to
-                            // `_writev` when there is one.
-                            let writev = ws.writev_hook.borrow().clone();
-                            match writev {
-                                Some(writev) => {
-                                    writev(self, vec![BufferedChunk { chunk, encoding }], done)
-                                }
-                                None => {
-                                    done.call(Err(StreamError::method_not_implemented("_write()")))
-                                }
-                            }
-                        }
-                    }
-                }
-                Job::Many(chunks) => {
-                    let writev = ws.writev_hook.borrow().clone();
-                    match writev {
-                        Some(writev) => writev(self, chunks, done),
-                        // Only reachable once the hooks were released,
-                        // i.e. after 'close'.
-                        None => done.call(Err(StreamError::destroyed("write"))),
-                    }
+            return;
+        }
+        let hook = ws.write_hook.borrow().clone();
+        match hook {
+            Some(hook) => hook(self, chunk, encoding, done),
+            None => {
+                // Node's default `_write` hands a lone chunk to `_writev`
+                // when there is one.
+                let writev = ws.writev_hook.borrow().clone();
+                match writev {
+                    Some(writev) => writev(self, vec![BufferedChunk { chunk, encoding }], done),
+                    None => done.call(Err(StreamError::method_not_implemented("_write()"))),
                 }
             }
         }
-        ws.state.borrow_mut().sync = false;
+    }
+
+    /// The call of Node's `doWrite` for a batch numbered `seq`: the
+    /// `writev` hook. The caller clears `sync` afterwards.
+    pub(crate) fn call_writev_hook(self: &Rc<Self>, seq: u64, chunks: Vec<BufferedChunk<W>>) {
+        let ws = self.ws();
+        let done = WriteCallback::new(self.clone(), seq);
+        if self.life.destroyed.get() {
+            drop(chunks);
+            done.call(Err(StreamError::destroyed("write")));
+            return;
+        }
+        let writev = ws.writev_hook.borrow().clone();
+        match writev {
+            Some(writev) => writev(self, chunks, done),
+            // Only reachable once the hooks were released, i.e. after
+            // 'close'.
+            None => done.call(Err(StreamError::destroyed("write"))),
+        }
     }
 
     /// Node's `onwrite`: the hook called back for write number `seq`.
@@ -160,12 +173,30 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 None
             } else {
                 let sync = state.sync;
-                let cb = std::mem::replace(&mut state.write_cb, Completion::Nop);
                 state.writing = false;
                 state.expect_write_cb = false;
                 state.length -= state.write_len;
                 state.write_len = 0;
-                Some((sync, cb, !state.buffered.is_empty()))
+                let buffered = !state.buffered.is_empty();
+                if sync && result.is_ok() && !buffered && state.write_cb.is_nop() {
+                    // The common synchronous success, with nothing buffered
+                    // and no callback: `defer_after_write`'s decision,
+                    // under this same borrow.
+                    let need_drain = state.need_drain && state.length == 0;
+                    let need_tick = need_drain || ws.ops.object_mode;
+                    if state.after_write_pending || !need_tick {
+                        state.dec_pending(1);
+                        let ending = state.ending;
+                        drop(state);
+                        if ending {
+                            self.finish_maybe(true);
+                        }
+                        ws.waiters.wake_all();
+                        return;
+                    }
+                }
+                let cb = std::mem::replace(&mut state.write_cb, Completion::Nop);
+                Some((sync, cb, buffered))
             }
         };
         let Some((sync, cb, buffered)) = taken else {
@@ -239,7 +270,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// the producer's callback, then finishing if ending.
     fn after_write(self: &Rc<Self>, cb: Completion) {
         let ws = self.ws();
-        let drain = {
+        let (drain, ending) = {
             let mut state = ws.state.borrow_mut();
             state.after_write_pending = false;
             let drain = !state.ending
@@ -248,19 +279,31 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 && state.length == 0;
             if drain {
                 state.need_drain = false;
+            } else {
+                // No listener runs before the count drops: drop it now.
+                state.dec_pending(1);
             }
-            drain
+            (drain, state.ending)
         };
         if drain {
             self.events.emit(events::Drain, &());
             ws.waiters.wake_all();
+            ws.state.borrow_mut().dec_pending(1);
         }
-        ws.state.borrow_mut().dec_pending(1);
-        cb.call(Ok(()));
+        // `ending` as read above holds unless user code ran since.
+        let mut reread = drain;
+        if !cb.is_nop() {
+            cb.call(Ok(()));
+            reread = true;
+        } else {
+            cb.discard();
+        }
         if self.life.destroyed.get() {
             self.error_buffer();
+            reread = true;
         }
-        if ws.state.borrow().ending {
+        let ending = if reread { ws.state.borrow().ending } else { ending };
+        if ending {
             self.finish_maybe(true);
         }
     }
