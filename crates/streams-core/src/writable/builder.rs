@@ -12,8 +12,6 @@ use crate::high_water_mark::default_high_water_mark;
 use crate::stream::{Callback, ChunkOps, ConstructHook, Core, DestroyHook, Lifecycle, Void};
 use crate::StreamError;
 
-type UserWrite<T> = Rc<dyn Fn(&Writable<T>, T, Option<Encoding>, WriteCallback)>;
-type UserWritev<T> = Rc<dyn Fn(&Writable<T>, Vec<BufferedChunk<T>>, WriteCallback)>;
 type UserFinal<T> = Box<dyn FnOnce(&Writable<T>, Callback)>;
 type UserDestroy<T> = Box<dyn FnMut(&Writable<T>, Option<StreamError>, Callback)>;
 type UserConstruct<T> = Box<dyn FnOnce(&Writable<T>, Callback)>;
@@ -60,8 +58,10 @@ pub struct WritableBuilder<T: 'static> {
     default_encoding: Encoding,
     emit_close: bool,
     auto_destroy: bool,
-    write: Option<UserWrite<T>>,
-    writev: Option<UserWritev<T>>,
+    /// The hooks as stored, each wrapping the user's closure directly (one
+    /// dynamic call per write, not two).
+    write: Option<WriteHook<Void, T>>,
+    writev: Option<WritevHook<Void, T>>,
     final_: Option<UserFinal<T>>,
     destroy: Option<UserDestroy<T>>,
     construct: Option<UserConstruct<T>>,
@@ -176,7 +176,9 @@ impl<T: 'static> WritableBuilder<T> {
         mut self,
         write: impl Fn(&Writable<T>, T, Option<Encoding>, WriteCallback) + 'static,
     ) -> Self {
-        self.write = Some(Rc::new(write));
+        self.write = Some(Rc::new(move |core: &Rc<Core<Void, T>>, chunk, encoding, cb| {
+            write(&Writable::from_core(core), chunk, encoding, cb)
+        }));
         self
     }
 
@@ -212,7 +214,9 @@ impl<T: 'static> WritableBuilder<T> {
         mut self,
         writev: impl Fn(&Writable<T>, Vec<BufferedChunk<T>>, WriteCallback) + 'static,
     ) -> Self {
-        self.writev = Some(Rc::new(writev));
+        self.writev = Some(Rc::new(move |core: &Rc<Core<Void, T>>, chunks, cb| {
+            writev(&Writable::from_core(core), chunks, cb)
+        }));
         self
     }
 
@@ -296,16 +300,6 @@ impl<T: 'static> WritableBuilder<T> {
     /// ```
     pub fn build(self) -> Writable<T> {
         let hwm = self.hwm.unwrap_or_else(|| default_high_water_mark(self.ops.object_mode));
-        let write: Option<WriteHook<Void, T>> = self.write.map(|f| {
-            Rc::new(move |core: &Rc<Core<Void, T>>, chunk, encoding, cb| {
-                f(&Writable::from_core(core), chunk, encoding, cb)
-            }) as WriteHook<Void, T>
-        });
-        let writev: Option<WritevHook<Void, T>> = self.writev.map(|f| {
-            Rc::new(move |core: &Rc<Core<Void, T>>, chunks, cb| {
-                f(&Writable::from_core(core), chunks, cb)
-            }) as WritevHook<Void, T>
-        });
         let final_: Option<FinalHook<Void, T>> = self.final_.map(|f| {
             Box::new(move |core: &Rc<Core<Void, T>>, cb| f(&Writable::from_core(core), cb))
                 as FinalHook<Void, T>
@@ -324,8 +318,8 @@ impl<T: 'static> WritableBuilder<T> {
             hwm,
             decode_strings: self.decode_strings,
             default_encoding: self.default_encoding,
-            write,
-            writev,
+            write: self.write,
+            writev: self.writev,
             final_,
         });
         let core = Core::new(

@@ -78,6 +78,7 @@ pub struct WriteCallback {
 }
 
 impl WriteCallback {
+    #[inline]
     pub(crate) fn new<R: 'static, W: 'static>(core: Rc<Core<R, W>>, seq: u64) -> WriteCallback {
         WriteCallback { core, seq }
     }
@@ -103,6 +104,7 @@ impl WriteCallback {
     ///     w.write(Bytes::from("x"));
     /// });
     /// ```
+    #[inline]
     pub fn call(self, result: Result<(), StreamError>) {
         self.core.on_write(self.seq, result);
     }

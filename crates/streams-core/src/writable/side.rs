@@ -33,10 +33,12 @@ pub(crate) enum Completion {
 }
 
 impl Completion {
+    #[inline]
     pub(crate) fn from_option(cb: Option<UserCallback>) -> Completion {
         cb.map_or(Completion::Nop, Completion::One)
     }
 
+    #[inline]
     pub(crate) fn is_nop(&self) -> bool {
         matches!(self, Completion::Nop)
     }
