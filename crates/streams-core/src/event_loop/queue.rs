@@ -141,6 +141,7 @@ pub(crate) fn next_tick_write_done(cb: WriteCallback, result: Result<(), StreamE
     push_tick(Job::WriteDone(cb, result));
 }
 
+#[inline]
 fn push_tick(job: Job) {
     LOOP.with(|l| {
         let was_empty = {

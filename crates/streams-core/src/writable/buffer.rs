@@ -75,44 +75,39 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// `write` one at a time, for as long as each completes synchronously.
     pub(crate) fn clear_buffer(self: &Rc<Self>) {
         let ws = self.ws();
-        let mut count = {
-            let mut state = ws.state.borrow_mut();
-            let blocked = self.life.destroyed.get()
-                || state.buffer_processing
-                || state.corked > 0
-                || state.buffered.is_empty()
-                || !self.life.constructed.get();
-            if blocked {
-                return;
-            }
-            state.buffer_processing = true;
-            state.buffered.len()
-        };
+        // One borrow from the checks to the start of the first write, one
+        // from its end to the start of the next (or to the end): none is
+        // held while a hook runs.
+        let mut state = ws.state.borrow_mut();
+        let blocked = self.life.destroyed.get()
+            || state.buffer_processing
+            || state.corked > 0
+            || state.buffered.is_empty()
+            || !self.life.constructed.get();
+        if blocked {
+            return;
+        }
+        state.buffer_processing = true;
         loop {
+            let count = state.buffered.len();
             if count > 1 && ws.has_writev {
-                let (seq, chunks, old_cb) = {
-                    let mut state = ws.state.borrow_mut();
-                    // The batch is one write: one pending count, one
-                    // callback that calls every producer callback.
-                    state.dec_pending(count - 1);
-                    let mut chunks = Vec::with_capacity(count);
-                    let mut callbacks: Vec<UserCallback> = Vec::new();
-                    for request in state.buffered.drain(..) {
-                        chunks.push(BufferedChunk {
-                            chunk: request.chunk,
-                            encoding: request.encoding,
-                        });
-                        callbacks.extend(request.callback);
-                    }
-                    let cb = if callbacks.is_empty() {
-                        Completion::Nop
-                    } else {
-                        Completion::Batch(callbacks)
-                    };
-                    let len = state.length;
-                    let (seq, old_cb) = state.begin_write(len, cb);
-                    (seq, chunks, old_cb)
+                // The batch is one write: one pending count, one callback
+                // that calls every producer callback.
+                state.dec_pending(count - 1);
+                let mut chunks = Vec::with_capacity(count);
+                let mut callbacks: Vec<UserCallback> = Vec::new();
+                for request in state.buffered.drain(..) {
+                    chunks.push(BufferedChunk { chunk: request.chunk, encoding: request.encoding });
+                    callbacks.extend(request.callback);
+                }
+                let cb = if callbacks.is_empty() {
+                    Completion::Nop
+                } else {
+                    Completion::Batch(callbacks)
                 };
+                let len = state.length;
+                let (seq, old_cb) = state.begin_write(len, cb);
+                drop(state);
                 old_cb.discard();
                 self.call_writev_hook(seq, chunks);
                 // Node resets the buffer after the writev call, losing what
@@ -120,7 +115,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 // callbacks never called). Having drained first, such
                 // writes are still here: when the batch already completed,
                 // write them now, before any later write can overtake them.
-                let mut state = ws.state.borrow_mut();
+                state = ws.state.borrow_mut();
                 state.sync = false;
                 let again = !state.buffered.is_empty()
                     && !state.writing
@@ -129,31 +124,26 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 if !again {
                     break;
                 }
-                count = state.buffered.len();
             } else {
                 // One by one, for as long as each completes synchronously
                 // (chunks written meanwhile included).
-                loop {
-                    let (seq, chunk, encoding, old_cb) = {
-                        let mut state = ws.state.borrow_mut();
-                        let Some(request) = state.buffered.pop_front() else { break };
-                        let len = ws.len_of(&request.chunk, request.encoding);
-                        let (seq, old_cb) =
-                            state.begin_write(len, Completion::from_option(request.callback));
-                        (seq, request.chunk, request.encoding, old_cb)
-                    };
+                while let Some(request) = state.buffered.pop_front() {
+                    let len = ws.len_of(&request.chunk, request.encoding);
+                    let (seq, old_cb) =
+                        state.begin_write(len, Completion::from_option(request.callback));
+                    drop(state);
                     old_cb.discard();
-                    self.call_write_hook(seq, chunk, encoding);
-                    let mut state = ws.state.borrow_mut();
+                    self.call_write_hook(seq, request.chunk, request.encoding);
+                    state = ws.state.borrow_mut();
                     state.sync = false;
-                    if state.buffered.is_empty() || state.writing {
+                    if state.writing {
                         break;
                     }
                 }
                 break;
             }
         }
-        ws.state.borrow_mut().buffer_processing = false;
+        state.buffer_processing = false;
     }
 
     /// Node's `errorBuffer`: unless a write is in flight, every buffered

@@ -120,27 +120,44 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// [`begin_write`](WriteState::begin_write) numbered it `seq`: the
     /// `write` hook, or `writev` with a batch of one when there is only
     /// that. The caller clears `sync` afterwards.
+    #[inline]
     pub(crate) fn call_write_hook(self: &Rc<Self>, seq: u64, chunk: W, encoding: Option<Encoding>) {
         let ws = self.ws();
         let done = WriteCallback::new(self.clone(), seq);
         if self.life.destroyed.get() {
-            drop(chunk);
-            done.call(Err(StreamError::destroyed("write")));
+            Self::write_destroyed(chunk, done);
             return;
         }
         let hook = ws.write_hook.borrow().clone();
         match hook {
             Some(hook) => hook(self, chunk, encoding, done),
-            None => {
-                // Node's default `_write` hands a lone chunk to `_writev`
-                // when there is one.
-                let writev = ws.writev_hook.borrow().clone();
-                match writev {
-                    Some(writev) => writev(self, vec![BufferedChunk { chunk, encoding }], done),
-                    None => done.call(Err(StreamError::method_not_implemented("_write()"))),
-                }
-            }
+            None => self.write_without_hook(chunk, encoding, done),
         }
+    }
+
+    /// Node's default `_write`: hands a lone chunk to `_writev` when there
+    /// is one.
+    #[cold]
+    #[inline(never)]
+    fn write_without_hook(
+        self: &Rc<Self>,
+        chunk: W,
+        encoding: Option<Encoding>,
+        done: WriteCallback,
+    ) {
+        let writev = self.ws().writev_hook.borrow().clone();
+        match writev {
+            Some(writev) => writev(self, vec![BufferedChunk { chunk, encoding }], done),
+            None => done.call(Err(StreamError::method_not_implemented("_write()"))),
+        }
+    }
+
+    /// A write started on a destroyed stream fails at once.
+    #[cold]
+    #[inline(never)]
+    fn write_destroyed<C>(chunk: C, done: WriteCallback) {
+        drop(chunk);
+        done.call(Err(StreamError::destroyed("write")));
     }
 
     /// The call of Node's `doWrite` for a batch numbered `seq`: the
@@ -149,8 +166,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         let ws = self.ws();
         let done = WriteCallback::new(self.clone(), seq);
         if self.life.destroyed.get() {
-            drop(chunks);
-            done.call(Err(StreamError::destroyed("write")));
+            Self::write_destroyed(chunks, done);
             return;
         }
         let writev = ws.writev_hook.borrow().clone();
