@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::side::{Completion, UserCallback};
+use super::side::Completion;
 use crate::encoding::Encoding;
 use crate::stream::Core;
 use crate::StreamError;
@@ -94,12 +94,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 // The batch is one write: one pending count, one callback
                 // that calls every producer callback.
                 state.dec_pending(count - 1);
-                let mut chunks = Vec::with_capacity(count);
-                let mut callbacks: Vec<UserCallback> = Vec::new();
-                for request in state.buffered.drain(..) {
-                    chunks.push(BufferedChunk { chunk: request.chunk, encoding: request.encoding });
-                    callbacks.extend(request.callback);
-                }
+                let (chunks, callbacks) = state.buffered.take_all();
                 let cb = if callbacks.is_empty() {
                     Completion::Nop
                 } else {
@@ -127,10 +122,9 @@ impl<R: 'static, W: 'static> Core<R, W> {
             } else {
                 // One by one, for as long as each completes synchronously
                 // (chunks written meanwhile included).
-                while let Some(request) = state.buffered.pop_front() {
+                while let Some((request, callback)) = state.buffered.pop_front() {
                     let len = ws.len_of(&request.chunk, request.encoding);
-                    let (seq, old_cb) =
-                        state.begin_write(len, Completion::from_option(request.callback));
+                    let (seq, old_cb) = state.begin_write(len, Completion::from_option(callback));
                     drop(state);
                     old_cb.discard();
                     self.call_write_hook(seq, request.chunk, request.encoding);
@@ -160,14 +154,14 @@ impl<R: 'static, W: 'static> Core<R, W> {
             let request = {
                 let mut state = ws.state.borrow_mut();
                 let request = state.buffered.pop_front();
-                if let Some(request) = &request {
+                if let Some((request, _)) = &request {
                     let len = ws.len_of(&request.chunk, request.encoding);
                     state.length -= len;
                 }
                 request
             };
-            let Some(request) = request else { break };
-            if let Some(cb) = request.callback {
+            let Some((_request, callback)) = request else { break };
+            if let Some(cb) = callback {
                 cb(Err(self.life.errored().unwrap_or_else(|| StreamError::destroyed("write"))));
             }
         }

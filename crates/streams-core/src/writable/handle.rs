@@ -778,10 +778,6 @@ impl<T: 'static> Writable<T> {
         T: Clone,
     {
         let state = self.core.ws().state.borrow();
-        state
-            .buffered
-            .iter()
-            .map(|r| BufferedChunk { chunk: r.chunk.clone(), encoding: r.encoding })
-            .collect()
+        state.buffered.iter().cloned().collect()
     }
 }

@@ -68,11 +68,74 @@ impl Completion {
     }
 }
 
-/// One write waiting in the buffer (Node's `{ chunk, encoding, callback }`).
-pub(crate) struct Request<W> {
-    pub(crate) chunk: W,
-    pub(crate) encoding: Option<Encoding>,
-    pub(crate) callback: Option<UserCallback>,
+/// The writes waiting in the buffer (Node's `buffered` array of `{ chunk,
+/// encoding, callback }`): the chunks, kept as the `writev` batch they may
+/// become (taking them all moves the storage, without copying a chunk),
+/// and, apart from them, the callbacks of the writes that have one, each
+/// with the number of its write.
+pub(crate) struct WriteBuffer<W> {
+    chunks: VecDeque<BufferedChunk<W>>,
+    callbacks: VecDeque<(u64, UserCallback)>,
+    /// The number of the write at the front of `chunks`; writes are
+    /// numbered in the order they are buffered.
+    head: u64,
+}
+
+impl<W> WriteBuffer<W> {
+    pub(crate) fn new() -> WriteBuffer<W> {
+        WriteBuffer { chunks: VecDeque::new(), callbacks: VecDeque::new(), head: 0 }
+    }
+
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.chunks.len()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &BufferedChunk<W>> {
+        self.chunks.iter()
+    }
+
+    #[inline]
+    pub(crate) fn push_back(
+        &mut self,
+        chunk: W,
+        encoding: Option<Encoding>,
+        callback: Option<UserCallback>,
+    ) {
+        if let Some(callback) = callback {
+            let number = self.head.wrapping_add(self.chunks.len() as u64);
+            self.callbacks.push_back((number, callback));
+        }
+        self.chunks.push_back(BufferedChunk { chunk, encoding });
+    }
+
+    /// The first write, with its callback.
+    #[inline]
+    pub(crate) fn pop_front(&mut self) -> Option<(BufferedChunk<W>, Option<UserCallback>)> {
+        let chunk = self.chunks.pop_front()?;
+        let number = self.head;
+        self.head = self.head.wrapping_add(1);
+        let callback = match self.callbacks.front() {
+            Some((n, _)) if *n == number => self.callbacks.pop_front().map(|(_, cb)| cb),
+            _ => None,
+        };
+        Some((chunk, callback))
+    }
+
+    /// Every write: the chunks as one batch (the storage itself; the
+    /// buffer gets a new one of the same size) and the callbacks, in order.
+    pub(crate) fn take_all(&mut self) -> (Vec<BufferedChunk<W>>, Vec<UserCallback>) {
+        let count = self.chunks.len();
+        self.head = self.head.wrapping_add(count as u64);
+        let chunks = std::mem::replace(&mut self.chunks, VecDeque::with_capacity(count));
+        let callbacks = self.callbacks.drain(..).map(|(_, cb)| cb).collect();
+        (Vec::from(chunks), callbacks)
+    }
 }
 
 /// Node's `WritableState`, less the lifecycle flags that both sides share
@@ -96,7 +159,7 @@ pub(crate) struct Request<W> {
 /// | `prefinished`       | `kPrefinished`        | `'prefinish'` was emitted |
 /// | `finished`          | `kFinished`           | `'finish'` was emitted |
 pub(crate) struct WriteState<W> {
-    pub(crate) buffered: VecDeque<Request<W>>,
+    pub(crate) buffered: WriteBuffer<W>,
     pub(crate) length: usize,
     pub(crate) hwm: usize,
     pub(crate) corked: usize,
@@ -171,7 +234,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
     pub(crate) fn new(options: WriteOptions<R, W>) -> WriteSide<R, W> {
         WriteSide {
             state: RefCell::new(WriteState {
-                buffered: VecDeque::new(),
+                buffered: WriteBuffer::new(),
                 length: 0,
                 hwm: options.hwm,
                 corked: 0,

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::side::{Completion, Request, UserCallback, WriteState};
+use super::side::{Completion, UserCallback, WriteState};
 use super::{BufferedChunk, WriteCallback};
 use crate::encoding::Encoding;
 use crate::events;
@@ -71,7 +71,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 || state.corked > 0
                 || !self.life.constructed.get();
             if busy {
-                state.buffered.push_back(Request { chunk, encoding, callback: cb });
+                state.buffered.push_back(chunk, encoding, cb);
                 let ret = state.below_hwm();
                 drop(state);
                 return Ok(ret && self.may_go_on());
