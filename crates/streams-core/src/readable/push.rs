@@ -12,7 +12,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     pub(crate) fn push_chunk(self: &Rc<Self>, chunk: R, decoded: bool) -> bool {
         let rs = self.rs();
         let len = rs.len_of(&chunk);
-        let object_mode = rs.ops.get().object_mode;
+        let object_mode = rs.object_mode;
         if !object_mode && len == 0 && !decoded {
             // An empty chunk ends the current read without adding data.
             rs.state.borrow_mut().reading = false;
@@ -51,7 +51,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     pub(crate) fn unshift_chunk(self: &Rc<Self>, chunk: R) -> bool {
         let rs = self.rs();
         let len = rs.len_of(&chunk);
-        if !rs.ops.get().object_mode && len == 0 {
+        if !rs.object_mode && len == 0 {
             return self.can_push_more();
         }
         if rs.state.borrow().end_emitted {
@@ -110,7 +110,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 return;
             }
             let tail = state.decoder.as_mut().map(|d| d.end()).filter(|t| !t.is_empty());
-            if let Some(chunk) = tail.and_then(rs.ops.get().from_text) {
+            if let Some(chunk) = tail.and_then(rs.ops.from_text) {
                 state.length += rs.len_of(&chunk);
                 state.buffer.push_back(chunk);
             }

@@ -32,7 +32,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         if n == Some(0) || (state.length == 0 && state.ended) {
             return 0;
         }
-        if rs.ops.get().object_mode {
+        if rs.object_mode {
             return 1;
         }
         match n {
@@ -154,7 +154,11 @@ impl<R: 'static, W: 'static> Core<R, W> {
             let mut state = rs.state.borrow_mut();
             let ret = if n > 0 && state.length > 0 {
                 let total = state.length;
-                (rs.ops.get().take)(&mut state.buffer, n, total)
+                if rs.object_mode {
+                    state.buffer.pop_front()
+                } else {
+                    (rs.take.get())(&mut state.buffer, n, total)
+                }
             } else {
                 None
             };
