@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use crate::events;
 use crate::stream::Core;
 use crate::StreamError;
 
@@ -83,7 +82,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             direct
         };
         if emit_now {
-            self.events.emit(events::Data, &chunk);
+            self.events.emit_data(&chunk);
         } else {
             let need_readable = {
                 let mut state = self.rs().state.borrow_mut();

@@ -200,7 +200,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         }
 
         if let Some(chunk) = ret.as_ref().filter(|_| emit) {
-            self.events.emit(events::Data, chunk);
+            self.events.emit_data(chunk);
         }
         ret
     }
