@@ -139,11 +139,16 @@ impl<R: 'static, W: 'static> Core<R, W> {
                     n = self.how_much_to_read_in(&state, size);
                 }
             }
+            // Exactly the first chunk (every read in object mode, every
+            // flowing read in byte mode): pop it, with no `take` call and
+            // no second measure.
+            let whole = rs.object_mode
+                || (!rs.text.get() && state.buffer.front().is_some_and(|c| rs.len_of(c) == n));
             let ret = if n > 0 && state.length > 0 {
-                let total = state.length;
-                if rs.object_mode {
+                if whole {
                     state.buffer.pop_front()
                 } else {
+                    let total = state.length;
                     (rs.take.get())(&mut state.buffer, n, total)
                 }
             } else {
@@ -159,7 +164,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 Some(chunk) => {
                     // Count what was taken: with an encoding, `take` rounds
                     // `n` up rather than split a surrogate pair.
-                    let taken = if rs.object_mode { 1 } else { rs.len_of(chunk) };
+                    let taken = if whole { n } else { rs.len_of(chunk) };
                     state.length -= taken.min(state.length);
                     state.await_drain.clear();
                 }
