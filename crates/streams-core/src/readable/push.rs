@@ -36,9 +36,21 @@ impl<R: 'static, W: 'static> Core<R, W> {
             state.data_emitted = true;
             drop(state);
             self.events.emit_data(&chunk);
-            self.maybe_read_more();
+            // `maybe_read_more` and `can_push_more` under one borrow: the
+            // tick it may schedule changes nothing `can_push_more` reads.
+            let (read_more, more) = {
+                let mut state = rs.state.borrow_mut();
+                let read_more = self.life.constructed.get() && !state.reading_more;
+                if read_more {
+                    state.reading_more = true;
+                }
+                (read_more, !state.ended && (state.length < state.hwm || state.length == 0))
+            };
+            if read_more {
+                self.schedule_read_more();
+            }
             drop(chunk);
-            return self.can_push_more();
+            return more;
         }
         state.length += len;
         state.buffer.push_back(chunk);
