@@ -582,3 +582,64 @@ impl<T: 'static> EventEmitter<T> {
 fn downcast_mut<A: ?Sized + 'static>(slot: &mut Box<dyn Any>) -> &mut Slot<A> {
     slot.downcast_mut::<Slot<A>>().expect("an event's slot always holds its own argument type")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use super::EventEmitter;
+    use crate::events::{Data, End};
+
+    type Log = Rc<RefCell<Vec<String>>>;
+
+    fn logger(log: &Log, name: &'static str) -> impl Fn(&u32) + 'static {
+        let log = log.clone();
+        move |n: &u32| log.borrow_mut().push(format!("{name}{n}"))
+    }
+
+    #[test]
+    fn emit_data_follows_listener_changes() {
+        let emitter = Rc::new(EventEmitter::<u32>::new());
+        let log: Log = Rc::default();
+        assert!(!emitter.emit_data(&0));
+        let a = emitter.on(Data, logger(&log, "a"));
+        assert!(emitter.emit_data(&1));
+        emitter.once(Data, logger(&log, "once"));
+        emitter.emit_data(&2);
+        emitter.emit_data(&3);
+        assert!(emitter.off(a));
+        assert!(!emitter.emit_data(&4));
+        emitter.on(Data, logger(&log, "b"));
+        emitter.on(End, |_| {});
+        emitter.emit_data(&5);
+        emitter.remove_all_listeners(Data);
+        assert!(!emitter.emit_data(&6));
+        emitter.on(Data, logger(&log, "c"));
+        emitter.clear();
+        assert!(!emitter.emit_data(&7));
+        assert_eq!(*log.borrow(), ["a1", "a2", "once2", "a3", "b5"]);
+    }
+
+    #[test]
+    fn emit_data_uses_a_snapshot_while_listeners_change() {
+        let emitter = Rc::new(EventEmitter::<u32>::new());
+        let log: Log = Rc::default();
+        let id = Rc::new(std::cell::Cell::new(None));
+        let (e, l, i) = (emitter.clone(), log.clone(), id.clone());
+        // A lone listener that removes itself and adds another while it
+        // runs: the new one is called from the next emit on.
+        let first = emitter.on(Data, move |n: &u32| {
+            l.borrow_mut().push(format!("first{n}"));
+            if let Some(id) = i.take() {
+                e.off(id);
+                e.on(Data, logger(&l, "second"));
+                e.emit_data(&(n + 10));
+            }
+        });
+        id.set(Some(first));
+        emitter.emit_data(&1);
+        emitter.emit_data(&2);
+        assert_eq!(*log.borrow(), ["first1", "second11", "second2"]);
+    }
+}
