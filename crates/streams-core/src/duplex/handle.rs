@@ -378,7 +378,7 @@ impl<R: 'static, W: 'static> Duplex<R, W> {
     /// assert!(streams_core::Duplex::<u8, u8>::object_builder().build().readable_object_mode());
     /// ```
     pub fn readable_object_mode(&self) -> bool {
-        self.core.rs().ops.get().object_mode
+        self.core.rs().object_mode
     }
 
     /// The readable side's encoding, if any.

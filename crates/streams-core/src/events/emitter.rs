@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use std::rc::Rc;
 
 use super::event::SLOTS;
-use super::Event;
+use super::{Data, Event};
 
 /// Names one registered listener, for [`EventEmitter::off`].
 ///
@@ -132,6 +132,11 @@ pub struct EventEmitter<T: 'static = ()> {
     /// For each built-in event with a fixed place, 1 + the index of its
     /// entry in `entries`, or 0 when it has none yet.
     fixed: [Cell<usize>; SLOTS],
+    /// A copy of the [`Data`] listeners (`None` when there are none), kept
+    /// beside their entry so the per-chunk [`emit_data`](Self::emit_data)
+    /// needs no search and no downcast. Refreshed after every change to
+    /// the listeners.
+    data: RefCell<Option<List<T>>>,
     next_id: Cell<u64>,
     max_listeners: Cell<usize>,
     _chunk: PhantomData<fn(&T)>,
@@ -170,6 +175,7 @@ impl<T: 'static> EventEmitter<T> {
         EventEmitter {
             entries: RefCell::new(Vec::new()),
             fixed: Default::default(),
+            data: RefCell::new(None),
             next_id: Cell::new(0),
             max_listeners: Cell::new(DEFAULT_MAX_LISTENERS),
             _chunk: PhantomData,
@@ -282,6 +288,7 @@ impl<T: 'static> EventEmitter<T> {
             }
             warn.then_some(entry.len)
         };
+        self.refresh_data::<E>();
         if let Some(count) = warn {
             tracing::warn!(
                 "MaxListenersExceededWarning: Possible EventEmitter memory leak detected. \
@@ -344,6 +351,58 @@ impl<T: 'static> EventEmitter<T> {
         &mut entries[index]
     }
 
+    /// Copies the [`Data`] listeners into their fast slot after a change
+    /// to `E`'s listeners (a no-op for any other event).
+    #[inline]
+    fn refresh_data<E: Event>(&self) {
+        if TypeId::of::<E>() == TypeId::of::<Data>() {
+            self.refresh_data_now();
+        }
+    }
+
+    fn refresh_data_now(&self) {
+        let list = {
+            let entries = self.entries.borrow();
+            self.position::<Data>(&entries)
+                .filter(|&i| entries[i].len > 0)
+                .and_then(|i| entries[i].slot.downcast_ref::<Slot<T>>())
+                .map(|slot| slot.listeners.clone())
+        };
+        let old = std::mem::replace(&mut *self.data.borrow_mut(), list);
+        // A removed listener's destructor runs with no borrow held.
+        drop(old);
+    }
+
+    /// `emit(Data, chunk)` for the streams' own per-chunk path: the same
+    /// calls in the same order, from the copy of the list kept for it.
+    #[inline]
+    pub(crate) fn emit_data(&self, chunk: &T) -> bool {
+        let listeners = match &*self.data.borrow() {
+            Some(list) => list.clone(),
+            None => return false,
+        };
+        if let [listener] = &*listeners {
+            if !listener.once {
+                (listener.f)(chunk);
+                return true;
+            }
+        }
+        self.call_all::<Data>(&listeners, chunk);
+        true
+    }
+
+    fn call_all<E: Event>(&self, listeners: &[Handle<E::Arg<T>>], arg: &E::Arg<T>) {
+        for listener in listeners.iter() {
+            if listener.once {
+                if listener.fired.replace(true) {
+                    continue;
+                }
+                self.remove::<E>(listener.id);
+            }
+            (listener.f)(arg);
+        }
+    }
+
     fn snapshot<E: Event>(&self) -> Option<List<E::Arg<T>>> {
         let entries = self.entries.borrow();
         let entry = &entries[self.position::<E>(&entries)?];
@@ -377,15 +436,7 @@ impl<T: 'static> EventEmitter<T> {
             }
             return false;
         };
-        for listener in listeners.iter() {
-            if listener.once {
-                if listener.fired.replace(true) {
-                    continue;
-                }
-                self.remove::<E>(listener.id);
-            }
-            (listener.f)(arg);
-        }
+        self.call_all::<E>(&listeners, arg);
         let _ = event;
         true
     }
@@ -395,6 +446,7 @@ impl<T: 'static> EventEmitter<T> {
             let mut entries = self.entries.borrow_mut();
             self.position::<E>(&entries).and_then(|i| remove_from::<E::Arg<T>>(&mut entries[i], id))
         };
+        self.refresh_data::<E>();
         drop(old);
     }
 
@@ -416,6 +468,9 @@ impl<T: 'static> EventEmitter<T> {
             let mut entries = self.entries.borrow_mut();
             entries.iter_mut().find_map(|entry| (entry.remove_dyn)(entry, id))
         };
+        if old.is_some() {
+            self.refresh_data_now();
+        }
         // The closure's destructor runs with no borrow held.
         old.is_some()
     }
@@ -472,6 +527,7 @@ impl<T: 'static> EventEmitter<T> {
             }
             removed
         };
+        self.refresh_data::<E>();
         // The closures' destructors run with no borrow held.
         drop(removed);
     }
@@ -491,6 +547,8 @@ impl<T: 'static> EventEmitter<T> {
     pub fn clear(&self) {
         let removed = std::mem::take(&mut *self.entries.borrow_mut());
         self.reindex(&[]);
+        let data = self.data.borrow_mut().take();
+        drop(data);
         drop(removed);
     }
 
@@ -523,4 +581,65 @@ impl<T: 'static> EventEmitter<T> {
 
 fn downcast_mut<A: ?Sized + 'static>(slot: &mut Box<dyn Any>) -> &mut Slot<A> {
     slot.downcast_mut::<Slot<A>>().expect("an event's slot always holds its own argument type")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use super::EventEmitter;
+    use crate::events::{Data, End};
+
+    type Log = Rc<RefCell<Vec<String>>>;
+
+    fn logger(log: &Log, name: &'static str) -> impl Fn(&u32) + 'static {
+        let log = log.clone();
+        move |n: &u32| log.borrow_mut().push(format!("{name}{n}"))
+    }
+
+    #[test]
+    fn emit_data_follows_listener_changes() {
+        let emitter = Rc::new(EventEmitter::<u32>::new());
+        let log: Log = Rc::default();
+        assert!(!emitter.emit_data(&0));
+        let a = emitter.on(Data, logger(&log, "a"));
+        assert!(emitter.emit_data(&1));
+        emitter.once(Data, logger(&log, "once"));
+        emitter.emit_data(&2);
+        emitter.emit_data(&3);
+        assert!(emitter.off(a));
+        assert!(!emitter.emit_data(&4));
+        emitter.on(Data, logger(&log, "b"));
+        emitter.on(End, |_| {});
+        emitter.emit_data(&5);
+        emitter.remove_all_listeners(Data);
+        assert!(!emitter.emit_data(&6));
+        emitter.on(Data, logger(&log, "c"));
+        emitter.clear();
+        assert!(!emitter.emit_data(&7));
+        assert_eq!(*log.borrow(), ["a1", "a2", "once2", "a3", "b5"]);
+    }
+
+    #[test]
+    fn emit_data_uses_a_snapshot_while_listeners_change() {
+        let emitter = Rc::new(EventEmitter::<u32>::new());
+        let log: Log = Rc::default();
+        let id = Rc::new(std::cell::Cell::new(None));
+        let (e, l, i) = (emitter.clone(), log.clone(), id.clone());
+        // A lone listener that removes itself and adds another while it
+        // runs: the new one is called from the next emit on.
+        let first = emitter.on(Data, move |n: &u32| {
+            l.borrow_mut().push(format!("first{n}"));
+            if let Some(id) = i.take() {
+                e.off(id);
+                e.on(Data, logger(&l, "second"));
+                e.emit_data(&(n + 10));
+            }
+        });
+        id.set(Some(first));
+        emitter.emit_data(&1);
+        emitter.emit_data(&2);
+        assert_eq!(*log.borrow(), ["first1", "second11", "second2"]);
+    }
 }

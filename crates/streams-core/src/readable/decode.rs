@@ -11,7 +11,11 @@ use crate::stream::{ChunkOps, Core};
 impl<R: 'static, W: 'static> Core<R, W> {
     /// Node's `push(chunk)`: a byte chunk goes through the decoder first
     /// when the stream has an encoding.
+    #[inline]
     pub(crate) fn push_value(self: &Rc<Self>, chunk: R) -> bool {
+        if !self.rs().decoding.get() {
+            return self.push_chunk(chunk, false);
+        }
         match self.decode(&chunk) {
             Some(text) => self.push_chunk(text, true),
             None => self.push_chunk(chunk, false),
@@ -21,7 +25,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Runs a byte chunk through the stream's decoder, if it has one.
     fn decode(&self, chunk: &R) -> Option<R> {
         let rs = self.rs();
-        let ops = rs.ops.get();
+        if !rs.decoding.get() {
+            return None;
+        }
+        let ops = &rs.ops;
         let bytes = (ops.as_bytes)(chunk)?;
         let text = {
             let mut state = rs.state.borrow_mut();
@@ -37,7 +44,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// the bytes given are decoded (whole) first.
     pub(crate) fn unshift_value(self: &Rc<Self>, chunk: R) -> bool {
         let rs = self.rs();
-        let ops = rs.ops.get();
+        let ops = &rs.ops;
         let encoding = rs.state.borrow().encoding;
         if let (Some(encoding), Some(bytes)) = (encoding, (ops.as_bytes)(&chunk)) {
             if let Some(text) = (ops.from_text)(encoding.decode(bytes)) {
@@ -53,7 +60,7 @@ impl<W: 'static> Core<Bytes, W> {
     /// buffered.
     pub(crate) fn set_encoding(&self, encoding: Encoding) {
         let rs = self.rs();
-        let object_mode = rs.ops.get().object_mode;
+        let object_mode = rs.object_mode;
         let mut state = rs.state.borrow_mut();
         let mut decoder = StringDecoder::new(encoding);
         let mut content = String::new();
@@ -62,10 +69,12 @@ impl<W: 'static> Core<Bytes, W> {
         }
         state.decoder = Some(decoder);
         state.encoding = Some(encoding);
+        rs.decoding.set(true);
         if object_mode {
             return;
         }
-        rs.ops.set(ChunkOps::text());
+        rs.text.set(true);
+        rs.take.set(ChunkOps::text().take);
         state.length = js_len(&content);
         if !content.is_empty() {
             state.buffer.push_back(Bytes::from(content));

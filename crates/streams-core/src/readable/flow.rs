@@ -58,6 +58,12 @@ impl<R: 'static, W: 'static> Core<R, W> {
             }
             state.reading_more = true;
         }
+        self.schedule_read_more();
+    }
+
+    /// The tick of [`maybe_read_more`](Self::maybe_read_more), once
+    /// `reading_more` is set.
+    pub(crate) fn schedule_read_more(self: &Rc<Self>) {
         let core = self.clone();
         next_tick(move || core.maybe_read_more_now());
     }

@@ -670,7 +670,7 @@ impl<T: 'static> Readable<T> {
     /// assert!(r.readable_object_mode());
     /// ```
     pub fn readable_object_mode(&self) -> bool {
-        self.core.rs().ops.get().object_mode
+        self.core.rs().object_mode
     }
 
     /// The encoding set with `set_encoding`, if any (Node's

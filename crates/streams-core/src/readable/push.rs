@@ -2,19 +2,82 @@
 
 use std::rc::Rc;
 
-use crate::events;
 use crate::stream::Core;
 use crate::StreamError;
 
 impl<R: 'static, W: 'static> Core<R, W> {
     /// Node's `push(chunk)` for a chunk that is already in the buffer's
     /// representation (decoded text when an encoding is set).
+    ///
+    /// The common case (a chunk with data, added to the buffer or emitted
+    /// at once) decides everything under one borrow.
     pub(crate) fn push_chunk(self: &Rc<Self>, chunk: R, decoded: bool) -> bool {
         let rs = self.rs();
         let len = rs.len_of(&chunk);
-        let object_mode = rs.ops.get().object_mode;
-        if !object_mode && len == 0 && !decoded {
-            // An empty chunk ends the current read without adding data.
+        if !rs.object_mode && len == 0 {
+            return self.push_empty(decoded);
+        }
+        let mut state = rs.state.borrow_mut();
+        if state.ended {
+            drop(state);
+            self.error_or_destroy(StreamError::push_after_eof(), false);
+            return false;
+        }
+        if self.life.destroyed.get() || self.life.is_errored() {
+            return false;
+        }
+        state.reading = false;
+        // Node's `addChunk`: straight to 'data' when flowing with nothing
+        // buffered and not inside the read hook.
+        let direct =
+            state.flowing == Some(true) && !state.sync && state.data_listening && state.length == 0;
+        if direct {
+            state.await_drain.clear();
+            state.data_emitted = true;
+            drop(state);
+            self.events.emit_data(&chunk);
+            // `maybe_read_more` and `can_push_more` under one borrow: the
+            // tick it may schedule changes nothing `can_push_more` reads.
+            let (read_more, more) = {
+                let mut state = rs.state.borrow_mut();
+                let read_more = self.life.constructed.get() && !state.reading_more;
+                if read_more {
+                    state.reading_more = true;
+                }
+                (read_more, !state.ended && (state.length < state.hwm || state.length == 0))
+            };
+            if read_more {
+                self.schedule_read_more();
+            }
+            drop(chunk);
+            return more;
+        }
+        state.length += len;
+        state.buffer.push_back(chunk);
+        let need_readable = state.need_readable;
+        // `maybe_read_more`, decided here: the 'readable' scheduled below
+        // does not touch these fields.
+        let read_more = self.life.constructed.get() && !state.reading_more;
+        if read_more {
+            state.reading_more = true;
+        }
+        let more = !state.ended && (state.length < state.hwm || state.length == 0);
+        drop(state);
+        if need_readable {
+            self.emit_readable();
+        }
+        if read_more {
+            self.schedule_read_more();
+        }
+        more
+    }
+
+    /// [`push_chunk`](Self::push_chunk) of an empty byte chunk: it ends the
+    /// current read without adding data.
+    #[cold]
+    fn push_empty(self: &Rc<Self>, decoded: bool) -> bool {
+        let rs = self.rs();
+        if !decoded {
             rs.state.borrow_mut().reading = false;
             self.maybe_read_more();
             return self.can_push_more();
@@ -31,12 +94,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
             }
             state.reading = false;
         }
-        if !object_mode && len == 0 {
-            // A decoder kept the bytes back (half a character).
-            self.maybe_read_more();
-            return self.can_push_more();
-        }
-        self.add_chunk(chunk, len, false);
+        // A decoder kept the bytes back (half a character).
+        self.maybe_read_more();
         self.can_push_more()
     }
 
@@ -51,7 +110,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     pub(crate) fn unshift_chunk(self: &Rc<Self>, chunk: R) -> bool {
         let rs = self.rs();
         let len = rs.len_of(&chunk);
-        if !rs.ops.get().object_mode && len == 0 {
+        if !rs.object_mode && len == 0 {
             return self.can_push_more();
         }
         if rs.state.borrow().end_emitted {
@@ -83,7 +142,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             direct
         };
         if emit_now {
-            self.events.emit(events::Data, &chunk);
+            self.events.emit_data(&chunk);
         } else {
             let need_readable = {
                 let mut state = self.rs().state.borrow_mut();
@@ -110,7 +169,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 return;
             }
             let tail = state.decoder.as_mut().map(|d| d.end()).filter(|t| !t.is_empty());
-            if let Some(chunk) = tail.and_then(rs.ops.get().from_text) {
+            if let Some(chunk) = tail.and_then(rs.ops.from_text) {
                 state.length += rs.len_of(&chunk);
                 state.buffer.push_back(chunk);
             }

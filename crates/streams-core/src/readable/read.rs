@@ -19,27 +19,21 @@ fn new_high_water_mark(n: usize) -> usize {
 }
 
 impl<R: 'static, W: 'static> Core<R, W> {
-    /// How much `read(n)` may return now (Node's `howMuchToRead`); `None`
-    /// is `read()` with no size.
-    fn how_much_to_read(&self, n: Option<usize>) -> usize {
-        self.how_much_to_read_in(&self.rs().state.borrow(), n)
-    }
-
-    /// [`how_much_to_read`](Self::how_much_to_read) under a borrow the
-    /// caller already holds.
+    /// How much `read(n)` may return now (Node's `howMuchToRead`), under a
+    /// borrow the caller holds; `None` is `read()` with no size.
+    #[inline]
     fn how_much_to_read_in(&self, state: &ReadState<R>, n: Option<usize>) -> usize {
-        let rs = self.rs();
         if n == Some(0) || (state.length == 0 && state.ended) {
             return 0;
         }
-        if rs.ops.get().object_mode {
+        if self.rs().object_mode {
             return 1;
         }
         match n {
             None => {
                 // Flowing: one chunk at a time; paused: everything.
                 if state.flowing == Some(true) && state.length > 0 {
-                    state.buffer.front().map_or(0, |c| rs.len_of(c))
+                    state.buffer.front().map_or(0, |c| self.rs().len_of(c))
                 } else {
                     state.length
                 }
@@ -51,6 +45,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// Node's `readable.read(n)`.
+    ///
+    /// Everything up to the `read` hook runs under one borrow, and
+    /// everything after it (taking the data, deciding on `'end'`) under
+    /// another: no user code runs in between.
     pub(crate) fn read_chunk(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
         let rs = self.rs();
         if let Some(n) = size {
@@ -63,38 +61,35 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 );
                 return None;
             }
-            let mut state = rs.state.borrow_mut();
-            if n > state.hwm {
-                state.hwm = new_high_water_mark(n);
-            }
-        }
-        if size != Some(0) {
-            rs.state.borrow_mut().emitted_readable = false;
         }
 
-        // read(0) with enough buffered (or at the end): only trigger
-        // 'readable' (or 'end').
-        if size == Some(0) {
-            let (trigger, at_end) = {
-                let state = rs.state.borrow();
+        let (mut n, do_read, hwm) = {
+            let mut state = rs.state.borrow_mut();
+            if let Some(size) = size {
+                if size > state.hwm {
+                    state.hwm = new_high_water_mark(size);
+                }
+            }
+            if size != Some(0) {
+                state.emitted_readable = false;
+            } else {
+                // read(0) with enough buffered (or at the end): only
+                // trigger 'readable' (or 'end').
                 let enough =
                     if state.hwm != 0 { state.length >= state.hwm } else { state.length > 0 };
-                (state.need_readable && (enough || state.ended), state.length == 0 && state.ended)
-            };
-            if trigger {
-                if at_end {
-                    self.end_readable();
-                } else {
-                    self.emit_readable();
+                if state.need_readable && (enough || state.ended) {
+                    let at_end = state.length == 0 && state.ended;
+                    drop(state);
+                    if at_end {
+                        self.end_readable();
+                    } else {
+                        self.emit_readable();
+                    }
+                    return None;
                 }
-                return None;
             }
-        }
 
-        let mut n;
-        {
-            let state = rs.state.borrow();
-            n = self.how_much_to_read_in(&state, size);
+            let n = self.how_much_to_read_in(&state, size);
             if n == 0 && state.ended {
                 let empty = state.length == 0;
                 drop(state);
@@ -103,58 +98,59 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 }
                 return None;
             }
-        }
 
-        // Decide whether to ask the source for more, before taking data
-        // out: a synchronous read hook may change what is there.
-        let do_read = {
-            let mut state = rs.state.borrow_mut();
-            let mut do_read = state.need_readable;
-            if state.length == 0 || state.length.saturating_sub(n) < state.hwm {
-                do_read = true;
-            }
+            // Decide whether to ask the source for more, before taking
+            // data out: a synchronous read hook may change what is there.
+            //
             // A read() from inside the read hook leaves the asking to the
             // hook that is running (Node would call it again, nested; an
             // FnMut cannot be re-entered, and claiming a read that no hook
             // call answers would stall the stream). Whatever the hook
             // pushes schedules the next read as usual.
+            let want = state.need_readable
+                || state.length == 0
+                || state.length.saturating_sub(n) < state.hwm;
             let blocked = state.reading
                 || rs.in_hook.get()
                 || state.ended
                 || self.life.destroyed.get()
                 || self.life.is_errored()
                 || !self.life.constructed.get();
-            if blocked {
-                false
-            } else if do_read {
+            let do_read = want && !blocked;
+            if do_read {
                 state.reading = true;
                 state.sync = true;
                 if state.length == 0 {
                     state.need_readable = true;
                 }
-                true
-            } else {
-                false
             }
+            (n, do_read, state.hwm)
         };
         if do_read {
-            self.call_read_hook();
-            let still_reading = {
-                let mut state = rs.state.borrow_mut();
-                state.sync = false;
-                state.reading
-            };
-            if !still_reading {
-                n = self.how_much_to_read(size);
-            }
+            self.call_read_hook(hwm);
         }
 
         // Take the data, then decide on 'end', under one borrow.
         let (ret, end_now, emit) = {
             let mut state = rs.state.borrow_mut();
+            if do_read {
+                state.sync = false;
+                if !state.reading {
+                    n = self.how_much_to_read_in(&state, size);
+                }
+            }
+            // Exactly the first chunk (every read in object mode, every
+            // flowing read in byte mode): pop it, with no `take` call and
+            // no second measure.
+            let whole = rs.object_mode
+                || (!rs.text.get() && state.buffer.front().is_some_and(|c| rs.len_of(c) == n));
             let ret = if n > 0 && state.length > 0 {
-                let total = state.length;
-                (rs.ops.get().take)(&mut state.buffer, n, total)
+                if whole {
+                    state.buffer.pop_front()
+                } else {
+                    let total = state.length;
+                    (rs.take.get())(&mut state.buffer, n, total)
+                }
             } else {
                 None
             };
@@ -168,7 +164,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 Some(chunk) => {
                     // Count what was taken: with an encoding, `take` rounds
                     // `n` up rather than split a surrogate pair.
-                    let taken = rs.len_of(chunk);
+                    let taken = if whole { n } else { rs.len_of(chunk) };
                     state.length -= taken.min(state.length);
                     state.await_drain.clear();
                 }
@@ -196,7 +192,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         }
 
         if let Some(chunk) = ret.as_ref().filter(|_| emit) {
-            self.events.emit(events::Data, chunk);
+            self.events.emit_data(chunk);
         }
         ret
     }
@@ -204,7 +200,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Calls the implementation's `read(size)`, with the hook taken out of
     /// its cell while it runs (`in_hook` keeps a `read()` made from inside
     /// it from asking for another call).
-    fn call_read_hook(self: &Rc<Self>) {
+    fn call_read_hook(self: &Rc<Self>, hwm: usize) {
         let rs = self.rs();
         let hook = rs.hook.borrow_mut().take();
         let Some(mut hook) = hook else {
@@ -213,7 +209,6 @@ impl<R: 'static, W: 'static> Core<R, W> {
             }
             return;
         };
-        let hwm = rs.state.borrow().hwm;
         rs.in_hook.set(true);
         hook(self, hwm);
         rs.in_hook.set(false);

@@ -7,6 +7,9 @@ use std::rc::Rc;
 use crate::encoding::{Encoding, StringDecoder};
 use crate::stream::{ChunkOps, Core, StreamId, WriteEnd};
 
+/// `ChunkOps::take`: `n` units from the front of a queue of `total`.
+type TakeFn<T> = fn(&mut VecDeque<T>, usize, usize) -> Option<T>;
+
 /// `read(size)` as stored (see `DestroyHook` for why it takes the core).
 pub(crate) type ReadHook<R, W> = Box<dyn FnMut(&Rc<Core<R, W>>, usize)>;
 
@@ -62,7 +65,18 @@ pub(crate) struct ReadState<T> {
 
 pub(crate) struct ReadSide<R: 'static, W: 'static> {
     pub(crate) state: RefCell<ReadState<R>>,
-    pub(crate) ops: Cell<ChunkOps<R>>,
+    /// How chunks are split and decoded; the length is measured from the
+    /// flags below, without going through `ops`.
+    pub(crate) ops: ChunkOps<R>,
+    /// How `read(n)` takes `n` units from the buffer (changes to text
+    /// mode with `set_encoding`).
+    pub(crate) take: Cell<TakeFn<R>>,
+    /// Node's `objectMode`, fixed when the stream is made.
+    pub(crate) object_mode: bool,
+    /// Text mode: a byte stream with an encoding holds text.
+    pub(crate) text: Cell<bool>,
+    /// An encoding is set: pushed byte chunks go through the decoder.
+    pub(crate) decoding: Cell<bool>,
     pub(crate) hook: RefCell<Option<ReadHook<R, W>>>,
     /// Whether a `read` hook was given (it is out of its cell while it
     /// runs; a stream without one fails with `ERR_METHOD_NOT_IMPLEMENTED`).
@@ -105,7 +119,11 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
                 pipes: Vec::new(),
                 disabled: false,
             }),
-            ops: Cell::new(ops),
+            take: Cell::new(ops.take),
+            object_mode: ops.object_mode,
+            text: Cell::new(ops.text),
+            decoding: Cell::new(encoding.is_some()),
+            ops,
             has_hook: Cell::new(hook.is_some()),
             in_hook: Cell::new(false),
             hook: RefCell::new(hook),
@@ -123,7 +141,8 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
         }
     }
 
+    #[inline]
     pub(crate) fn len_of(&self, chunk: &R) -> usize {
-        (self.ops.get().len)(chunk)
+        ChunkOps::len_in(chunk, self.object_mode, self.text.get())
     }
 }

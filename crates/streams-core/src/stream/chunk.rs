@@ -1,5 +1,6 @@
 //! How a side measures and splits its chunks: bytes, text or objects.
 
+use std::any::Any;
 use std::collections::VecDeque;
 
 use bytes::{Bytes, BytesMut};
@@ -11,8 +12,11 @@ use crate::encoding::js_len;
 /// splits `Bytes` without copying when one chunk suffices; text mode (a
 /// byte stream after `set_encoding`) holds UTF-8 text and counts it as
 /// JavaScript does, in UTF-16 code units.
+///
+/// The length is not a function pointer: [`len`](ChunkOps::len) is
+/// monomorphised for the chunk type, so for `Bytes` in byte mode it is
+/// `Bytes::len`, inlined, and in object mode the constant 1.
 pub(crate) struct ChunkOps<T> {
-    pub(crate) len: fn(&T) -> usize,
     /// Takes `n` units from the front of the queue (`0 < n < total`, or
     /// `n == total` to take everything); `None` only if the queue is empty.
     pub(crate) take: fn(&mut VecDeque<T>, usize, usize) -> Option<T>,
@@ -21,6 +25,8 @@ pub(crate) struct ChunkOps<T> {
     /// The bytes of a byte chunk, for a decoder.
     pub(crate) as_bytes: fn(&T) -> Option<&[u8]>,
     pub(crate) object_mode: bool,
+    /// Text mode: the chunks are UTF-8 text, counted in UTF-16 units.
+    pub(crate) text: bool,
 }
 
 impl<T> Clone for ChunkOps<T> {
@@ -49,11 +55,35 @@ impl<T> ChunkOps<T> {
 
     pub(crate) fn object() -> ChunkOps<T> {
         ChunkOps {
-            len: |_| 1,
             take: |queue, _, _| queue.pop_front(),
             from_text: |_| None,
             as_bytes: |_| None,
             object_mode: true,
+            text: false,
+        }
+    }
+}
+
+impl<T: 'static> ChunkOps<T> {
+    /// How much `chunk` counts toward a buffer's length: 1 in object mode,
+    /// its bytes in byte mode, its UTF-16 units in text mode.
+    #[inline]
+    pub(crate) fn len(&self, chunk: &T) -> usize {
+        Self::len_in(chunk, self.object_mode, self.text)
+    }
+
+    /// [`len`](ChunkOps::len) from the mode flags. Only `Bytes` is ever in
+    /// byte or text mode (see the constructors), so for any other type
+    /// this is 1; for `Bytes` the type test is decided at compile time.
+    #[inline]
+    pub(crate) fn len_in(chunk: &T, object_mode: bool, text: bool) -> usize {
+        if object_mode {
+            return 1;
+        }
+        match (chunk as &dyn Any).downcast_ref::<Bytes>() {
+            Some(bytes) if text => text_len(bytes),
+            Some(bytes) => bytes.len(),
+            None => 1,
         }
     }
 }
@@ -61,11 +91,11 @@ impl<T> ChunkOps<T> {
 impl ChunkOps<Bytes> {
     pub(crate) fn bytes() -> ChunkOps<Bytes> {
         ChunkOps {
-            len: Bytes::len,
             take: take_bytes,
             from_text: bytes_from_text,
             as_bytes: bytes_as_slice,
             object_mode: false,
+            text: false,
         }
     }
 
@@ -77,11 +107,11 @@ impl ChunkOps<Bytes> {
 
     pub(crate) fn text() -> ChunkOps<Bytes> {
         ChunkOps {
-            len: text_len,
             take: take_text,
             from_text: bytes_from_text,
             as_bytes: bytes_as_slice,
             object_mode: false,
+            text: true,
         }
     }
 }

@@ -310,7 +310,7 @@ impl<R: Clone + 'static, W: 'static> ReadEnd<R> for Core<R, W> {
     }
 
     fn object_mode(&self) -> bool {
-        self.rs().ops.get().object_mode
+        self.rs().object_mode
     }
 }
 

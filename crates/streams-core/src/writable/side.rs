@@ -283,7 +283,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
                 return js_len(text);
             }
         }
-        (self.ops.len)(chunk)
+        self.ops.len(chunk)
     }
 
     /// Node's `stream.writable`: not ending, ended, destroyed or errored.
