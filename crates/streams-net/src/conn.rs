@@ -29,8 +29,6 @@ use crate::server::ServerInner;
 
 /// Bytes asked of the kernel per read (Node reads 64 KiB at a time).
 pub(crate) const READ_SIZE: usize = 64 * 1024;
-/// Below this much room left in the read buffer, a fresh one is allocated.
-const MIN_READ_ROOM: usize = 16 * 1024;
 /// At most this many slices per vectored write.
 const MAX_IOVECS: usize = 64;
 
@@ -161,8 +159,13 @@ impl Inner {
                 Poll::Ready(Err(e)) => return Poll::Ready(ReadOutcome::Error(e)),
                 Poll::Ready(Ok(())) => {}
             }
-            if buf.capacity() - buf.len() < MIN_READ_ROOM {
-                *buf = BytesMut::with_capacity(READ_SIZE);
+            // Every read asks for a whole READ_SIZE, as Node's does: a
+            // read into the short tail of the last buffer would split one
+            // arrival into two reads (and two pushes and two writes). Once
+            // the chunks read before were dropped (written and gone), the
+            // same allocation is taken back; otherwise a new one is made.
+            if buf.capacity() - buf.len() < READ_SIZE {
+                buf.reserve(READ_SIZE);
             }
             match conn.read.try_read_buf(buf) {
                 Ok(0) => return Poll::Ready(ReadOutcome::Eof),
