@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::side::{Completion, UserCallback, WriteState};
 use super::{BufferedChunk, WriteCallback};
 use crate::encoding::Encoding;
+use crate::event_loop::CoreTick;
 use crate::events;
 use crate::next_tick;
 use crate::stream::Core;
@@ -276,15 +277,14 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 }
             }
             None => {
-                let core = self.clone();
-                next_tick(move || core.after_write(cb));
+                self.next_tick(CoreTick::AfterWrite(cb));
             }
         }
     }
 
     /// Node's `afterWrite`: `'drain'` if owed (never after `end()`), then
     /// the producer's callback, then finishing if ending.
-    fn after_write(self: &Rc<Self>, cb: Completion) {
+    pub(crate) fn after_write(self: &Rc<Self>, cb: Completion) {
         let ws = self.ws();
         let (drain, ending) = {
             let mut state = ws.state.borrow_mut();
