@@ -53,7 +53,7 @@ impl Job {
         match self {
             Job::Once(f) => f(),
             Job::Shared(f) => f(),
-            Job::WriteDone(cb, result) => cb.call(result),
+            Job::WriteDone(cb, result) => cb.call_queued(result),
             Job::Core(core, tick) => core.on_tick(tick),
         }
     }

@@ -225,9 +225,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// The rest of Node's `onwrite`, out of line so that the fast path
-    /// stays small.
+    /// stays small. Also the whole of it: it handles every case, the
+    /// synchronous success included.
     #[inline(never)]
-    fn write_done_slow(self: &Rc<Self>, seq: u64, result: Result<(), StreamError>) {
+    pub(crate) fn write_done_slow(self: &Rc<Self>, seq: u64, result: Result<(), StreamError>) {
         let ws = self.ws();
         let taken = {
             let mut state = ws.state.borrow_mut();
