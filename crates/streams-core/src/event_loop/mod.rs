@@ -49,7 +49,10 @@ pub use self::macrotask::Macrotask;
 pub use self::queue::{
     clear_immediate, drain_ticks, next_tick, queue_microtask, set_immediate, ImmediateId,
 };
-pub(crate) use self::queue::{next_tick_shared, next_tick_write_done, queue_microtask_shared};
+pub(crate) use self::queue::{
+    next_tick_core, next_tick_shared, next_tick_write_done, queue_microtask_shared, CoreTick,
+    OnTick,
+};
 pub use self::run::{live_tasks, run};
 pub use self::spawn::spawn;
 pub(crate) use self::spawn::{spawn_detached, Live};

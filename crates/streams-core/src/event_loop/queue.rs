@@ -12,18 +12,40 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::task::Waker;
 
+use crate::writable::Completion;
 use crate::{StreamError, WriteCallback};
 
 type Callback = Box<dyn FnOnce() + 'static>;
 
+/// A step a stream queues about itself on the next tick, once per chunk
+/// or write on some paths: queued as the stream itself (an `Rc` clone,
+/// coerced to `dyn OnTick`) and this, so that no closure is boxed.
+pub(crate) enum CoreTick {
+    /// Node's `emitReadable_`.
+    EmitReadable,
+    /// Node's `maybeReadMore_`.
+    ReadMore,
+    /// Node's `resume_`.
+    Resume,
+    /// Node's `afterWrite`, for a synchronous write completion.
+    AfterWrite(Completion),
+}
+
+/// What runs a [`CoreTick`]: a stream's core.
+pub(crate) trait OnTick {
+    fn on_tick(self: Rc<Self>, tick: CoreTick);
+}
+
 /// A queued tick or microtask: a boxed closure (the public API), a
 /// shared one that the async face queues again and again without
-/// allocating (an `Rc` clone), or a write's completion queued by
-/// [`WriteCallback::call_next_tick`] (a small value, not boxed).
+/// allocating (an `Rc` clone), a write's completion queued by
+/// [`WriteCallback::call_next_tick`] (a small value, not boxed), or a
+/// stream's own step (the stream and which step, not boxed).
 enum Job {
     Once(Callback),
     Shared(Rc<dyn Fn()>),
     WriteDone(WriteCallback, Result<(), StreamError>),
+    Core(Rc<dyn OnTick>, CoreTick),
 }
 
 impl Job {
@@ -31,7 +53,8 @@ impl Job {
         match self {
             Job::Once(f) => f(),
             Job::Shared(f) => f(),
-            Job::WriteDone(cb, result) => cb.call(result),
+            Job::WriteDone(cb, result) => cb.call_queued(result),
+            Job::Core(core, tick) => core.on_tick(tick),
         }
     }
 }
@@ -139,6 +162,12 @@ pub(crate) fn next_tick_shared(f: &Rc<dyn Fn()>) {
 /// same FIFO place [`next_tick`] would give it.
 pub(crate) fn next_tick_write_done(cb: WriteCallback, result: Result<(), StreamError>) {
     push_tick(Job::WriteDone(cb, result));
+}
+
+/// Queues a stream's own step as a tick, without boxing a closure: the
+/// same FIFO place [`next_tick`] would give it.
+pub(crate) fn next_tick_core(core: Rc<dyn OnTick>, tick: CoreTick) {
+    push_tick(Job::Core(core, tick));
 }
 
 #[inline]

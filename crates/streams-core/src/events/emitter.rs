@@ -38,14 +38,15 @@ struct Listener<F: ?Sized> {
 type Handle<A> = Rc<Listener<dyn Fn(&A)>>;
 
 /// A snapshot of one event's listeners.
-type List<A> = Rc<[Handle<A>]>;
+type List<A> = Rc<Vec<Handle<A>>>;
 
 /// The listeners of one event. Copy-on-write: `emit` clones the `Rc` (no
-/// allocation) and iterates that snapshot, while `on`/`off` build a new
-/// slice. That gives Node's semantics for free: a listener added during an
-/// emit is not called by it, one removed during it still is.
+/// allocation) and iterates that snapshot, while `on`/`off` change the
+/// list in place when no snapshot shares it and copy it otherwise. That
+/// gives Node's semantics for free: a listener added during an emit is not
+/// called by it, one removed during it still is.
 struct Slot<A: ?Sized + 'static> {
-    listeners: Rc<[Handle<A>]>,
+    listeners: List<A>,
 }
 
 struct Entry {
@@ -64,7 +65,7 @@ struct Entry {
 
 impl Entry {
     fn new<A: ?Sized + 'static>(event: TypeId, fixed: Option<usize>, name: &'static str) -> Entry {
-        let empty: Rc<[Handle<A>]> = Rc::new([]);
+        let empty: List<A> = Rc::new(Vec::new());
         Entry {
             event,
             fixed,
@@ -79,14 +80,26 @@ impl Entry {
 }
 
 fn remove_from<A: ?Sized + 'static>(entry: &mut Entry, id: ListenerId) -> Option<Box<dyn Any>> {
+    remove_typed::<A>(entry, id).map(|removed| Box::new(removed) as Box<dyn Any>)
+}
+
+/// Takes listener `id` out of `entry`'s list: in place when no snapshot
+/// shares the list, from a copy otherwise (the snapshot keeps it). The
+/// listener is returned, to be dropped once no borrow is held.
+fn remove_typed<A: ?Sized + 'static>(entry: &mut Entry, id: ListenerId) -> Option<Handle<A>> {
     let slot = downcast_mut::<A>(&mut entry.slot);
-    if !slot.listeners.iter().any(|l| l.id == id) {
-        return None;
-    }
-    let kept: Rc<[Handle<A>]> = slot.listeners.iter().filter(|l| l.id != id).cloned().collect();
-    let old = std::mem::replace(&mut slot.listeners, kept);
+    let index = slot.listeners.iter().position(|l| l.id == id)?;
+    let removed = Rc::make_mut(&mut slot.listeners).remove(index);
     entry.len -= 1;
-    Some(Box::new(old))
+    Some(removed)
+}
+
+/// What `emit` calls: nothing, a lone `once` listener already taken out
+/// of its list (no snapshot needed), or a snapshot of the list.
+enum Taken<A: ?Sized + 'static> {
+    Nothing,
+    Once(Handle<A>),
+    All(List<A>),
 }
 
 fn contains<A: ?Sized + 'static>(entry: &Entry, id: ListenerId) -> bool {
@@ -273,13 +286,13 @@ impl<T: 'static> EventEmitter<T> {
             let mut entries = self.entries.borrow_mut();
             let entry = self.entry_mut::<E>(&mut entries);
             let slot = downcast_mut::<E::Arg<T>>(&mut entry.slot);
-            let old = &slot.listeners;
-            let new: Rc<[Handle<E::Arg<T>>]> = if prepend {
-                std::iter::once(handle).chain(old.iter().cloned()).collect()
+            // In place unless an emit holds a snapshot of the list.
+            let list = Rc::make_mut(&mut slot.listeners);
+            if prepend {
+                list.insert(0, handle);
             } else {
-                old.iter().cloned().chain(std::iter::once(handle)).collect()
-            };
-            slot.listeners = new;
+                list.push(handle);
+            }
             entry.len += 1;
             let max = self.max_listeners.get();
             let warn = max > 0 && entry.len > max && !entry.warned;
@@ -381,7 +394,7 @@ impl<T: 'static> EventEmitter<T> {
             Some(list) => list.clone(),
             None => return false,
         };
-        if let [listener] = &*listeners {
+        if let [listener] = &listeners[..] {
             if !listener.once {
                 (listener.f)(chunk);
                 return true;
@@ -403,14 +416,30 @@ impl<T: 'static> EventEmitter<T> {
         }
     }
 
-    fn snapshot<E: Event>(&self) -> Option<List<E::Arg<T>>> {
-        let entries = self.entries.borrow();
-        let entry = &entries[self.position::<E>(&entries)?];
+    /// What an emit of `E` calls. A lone `once` listener of a list no
+    /// snapshot shares is taken out of it at once (Node removes a `once`
+    /// listener before calling it), which spares the snapshot and keeps the
+    /// list's storage for the next listener.
+    fn take_listeners<E: Event>(&self) -> Taken<E::Arg<T>> {
+        let mut entries = self.entries.borrow_mut();
+        let Some(index) = self.position::<E>(&entries) else {
+            return Taken::Nothing;
+        };
+        let entry = &mut entries[index];
         if entry.len == 0 {
-            return None;
+            return Taken::Nothing;
         }
-        let slot = entry.slot.downcast_ref::<Slot<E::Arg<T>>>()?;
-        Some(slot.listeners.clone())
+        let slot = downcast_mut::<E::Arg<T>>(&mut entry.slot);
+        if let [only] = &slot.listeners[..] {
+            if only.once {
+                if let Some(list) = Rc::get_mut(&mut slot.listeners) {
+                    let handle = list.pop().expect("the list holds one listener");
+                    entry.len -= 1;
+                    return Taken::Once(handle);
+                }
+            }
+        }
+        Taken::All(slot.listeners.clone())
     }
 
     /// Calls every listener of `event` with `arg`, synchronously and in
@@ -430,21 +459,34 @@ impl<T: 'static> EventEmitter<T> {
     /// assert!(emitter.emit(Data, &2));
     /// ```
     pub fn emit<E: Event>(&self, event: E, arg: &E::Arg<T>) -> bool {
-        let Some(listeners) = self.snapshot::<E>() else {
-            if E::NAME == "error" {
-                tracing::error!(event = E::NAME, "unhandled 'error' event");
-            }
-            return false;
-        };
-        self.call_all::<E>(&listeners, arg);
         let _ = event;
-        true
+        match self.take_listeners::<E>() {
+            Taken::Nothing => {
+                if E::NAME == "error" {
+                    tracing::error!(event = E::NAME, "unhandled 'error' event");
+                }
+                false
+            }
+            Taken::Once(listener) => {
+                self.refresh_data::<E>();
+                listener.fired.set(true);
+                (listener.f)(arg);
+                // Its destructor runs with no borrow held.
+                drop(listener);
+                true
+            }
+            Taken::All(listeners) => {
+                self.call_all::<E>(&listeners, arg);
+                true
+            }
+        }
     }
 
     fn remove<E: Event>(&self, id: ListenerId) {
         let old = {
             let mut entries = self.entries.borrow_mut();
-            self.position::<E>(&entries).and_then(|i| remove_from::<E::Arg<T>>(&mut entries[i], id))
+            self.position::<E>(&entries)
+                .and_then(|i| remove_typed::<E::Arg<T>>(&mut entries[i], id))
         };
         self.refresh_data::<E>();
         drop(old);
@@ -641,5 +683,53 @@ mod tests {
         emitter.emit_data(&1);
         emitter.emit_data(&2);
         assert_eq!(*log.borrow(), ["first1", "second11", "second2"]);
+    }
+
+    #[test]
+    fn a_lone_once_listener_may_add_listeners_while_it_runs() {
+        let emitter = Rc::new(EventEmitter::<u32>::new());
+        let log: Log = Rc::default();
+        let (e, l) = (emitter.clone(), log.clone());
+        // The pattern of a producer waiting for 'drain': the lone once
+        // listener registers the next one, which this emit must not call.
+        emitter.once(End, move |_| {
+            l.borrow_mut().push("first".into());
+            assert_eq!(e.listener_count(End), 0);
+            let l2 = l.clone();
+            e.once(End, move |_| l2.borrow_mut().push("second".into()));
+            let l3 = l.clone();
+            e.on(End, move |_| l3.borrow_mut().push("on".into()));
+        });
+        assert!(emitter.emit(End, &()));
+        assert_eq!(emitter.listener_count(End), 2);
+        assert!(emitter.emit(End, &()));
+        assert!(emitter.emit(End, &()));
+        assert_eq!(*log.borrow(), ["first", "second", "on", "on"]);
+    }
+
+    #[test]
+    fn a_nested_emit_does_not_run_a_once_listener_twice() {
+        let emitter = Rc::new(EventEmitter::<u32>::new());
+        let log: Log = Rc::default();
+        let (e, l) = (emitter.clone(), log.clone());
+        emitter.once(End, move |_| {
+            l.borrow_mut().push("once".into());
+            assert!(!e.emit(End, &()));
+        });
+        assert!(emitter.emit(End, &()));
+        assert!(!emitter.emit(End, &()));
+        let (e, l) = (emitter.clone(), log.clone());
+        // Two listeners: the snapshot path, where the inner emit sees the
+        // once listener already removed.
+        emitter.on(End, move |_| {
+            l.borrow_mut().push("on".into());
+            if l.borrow().len() < 3 {
+                e.emit(End, &());
+            }
+        });
+        let l = log.clone();
+        emitter.once(End, move |_| l.borrow_mut().push("once2".into()));
+        emitter.emit(End, &());
+        assert_eq!(*log.borrow(), ["once", "on", "on", "once2"]);
     }
 }

@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
+use crate::event_loop::CoreTick;
 use crate::events;
-use crate::next_tick;
 use crate::stream::Core;
 
 impl<R: 'static, W: 'static> Core<R, W> {
@@ -17,8 +17,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             !std::mem::replace(&mut state.emitted_readable, true)
         };
         if schedule {
-            let core = self.clone();
-            next_tick(move || core.emit_readable_now());
+            self.next_tick(CoreTick::EmitReadable);
         }
     }
 
@@ -64,11 +63,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// The tick of [`maybe_read_more`](Self::maybe_read_more), once
     /// `reading_more` is set.
     pub(crate) fn schedule_read_more(self: &Rc<Self>) {
-        let core = self.clone();
-        next_tick(move || core.maybe_read_more_now());
+        self.next_tick(CoreTick::ReadMore);
     }
 
-    fn maybe_read_more_now(self: &Rc<Self>) {
+    pub(crate) fn maybe_read_more_now(self: &Rc<Self>) {
         let rs = self.rs();
         loop {
             let len = {
@@ -104,12 +102,11 @@ impl<R: 'static, W: 'static> Core<R, W> {
             schedule
         };
         if schedule {
-            let core = self.clone();
-            next_tick(move || core.resume_now());
+            self.next_tick(CoreTick::Resume);
         }
     }
 
-    fn resume_now(self: &Rc<Self>) {
+    pub(crate) fn resume_now(self: &Rc<Self>) {
         if !self.rs().state.borrow().reading {
             self.read_chunk(Some(0));
         }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::Lifecycle;
+use crate::event_loop::{next_tick_core, CoreTick, OnTick};
 use crate::events::EventEmitter;
 use crate::readable::ReadSide;
 use crate::writable::WriteSide;
@@ -135,9 +136,29 @@ impl<R: 'static, W: 'static> Core<R, W> {
         self.write.as_ref().expect("a writable-side operation on a stream that has a write side")
     }
 
+    /// Queues `tick` to run on the next tick, in [`next_tick`]'s FIFO
+    /// order, without boxing a closure.
+    ///
+    /// [`next_tick`]: crate::next_tick
+    #[inline]
+    pub(crate) fn next_tick(self: &Rc<Self>, tick: CoreTick) {
+        next_tick_core(self.clone(), tick);
+    }
+
     /// Node's `stream.writable`: a write side that is not ended, destroyed
     /// or errored.
     pub(crate) fn is_writable(&self) -> bool {
         self.write.as_ref().is_some_and(|w| w.is_writable(self))
+    }
+}
+
+impl<R: 'static, W: 'static> OnTick for Core<R, W> {
+    fn on_tick(self: Rc<Self>, tick: CoreTick) {
+        match tick {
+            CoreTick::EmitReadable => self.emit_readable_now(),
+            CoreTick::ReadMore => self.maybe_read_more_now(),
+            CoreTick::Resume => self.resume_now(),
+            CoreTick::AfterWrite(cb) => self.after_write(cb),
+        }
     }
 }

@@ -13,11 +13,20 @@ use crate::StreamError;
 /// `Rc<dyn OnWrite>` without allocating.
 pub(crate) trait OnWrite {
     fn on_write(self: Rc<Self>, seq: u64, result: Result<(), StreamError>);
+
+    /// [`on_write`](OnWrite::on_write) for a completion queued as a tick,
+    /// which is almost never synchronous: straight to the general path,
+    /// without trying the synchronous one first.
+    fn on_write_later(self: Rc<Self>, seq: u64, result: Result<(), StreamError>);
 }
 
 impl<R: 'static, W: 'static> OnWrite for Core<R, W> {
     fn on_write(self: Rc<Self>, seq: u64, result: Result<(), StreamError>) {
         self.write_done(seq, result);
+    }
+
+    fn on_write_later(self: Rc<Self>, seq: u64, result: Result<(), StreamError>) {
+        self.write_done_slow(seq, result);
     }
 }
 
@@ -107,6 +116,13 @@ impl WriteCallback {
     #[inline]
     pub fn call(self, result: Result<(), StreamError>) {
         self.core.on_write(self.seq, result);
+    }
+
+    /// [`call`](Self::call) from the tick queued by
+    /// [`call_next_tick`](Self::call_next_tick).
+    #[inline]
+    pub(crate) fn call_queued(self, result: Result<(), StreamError>) {
+        self.core.on_write_later(self.seq, result);
     }
 
     /// Completes the write on the next tick: Node's

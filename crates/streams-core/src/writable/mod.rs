@@ -81,6 +81,7 @@ pub use self::buffer::BufferedChunk;
 pub use self::builder::WritableBuilder;
 pub use self::callback::WriteCallback;
 pub use self::handle::Writable;
+pub(crate) use self::side::Completion;
 pub(crate) use self::side::{FinalHook, WriteHook, WriteOptions, WriteSide, WritevHook};
 pub use crate::stream::Void;
 

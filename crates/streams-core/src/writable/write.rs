@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::side::{Completion, UserCallback, WriteState};
 use super::{BufferedChunk, WriteCallback};
 use crate::encoding::Encoding;
+use crate::event_loop::CoreTick;
 use crate::events;
 use crate::next_tick;
 use crate::stream::Core;
@@ -179,7 +180,55 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// Node's `onwrite`: the hook called back for write number `seq`.
+    #[inline]
     pub(crate) fn write_done(self: &Rc<Self>, seq: u64, result: Result<(), StreamError>) {
+        if result.is_ok() && self.sync_write_done(seq) {
+            return;
+        }
+        self.write_done_slow(seq, result);
+    }
+
+    /// The common synchronous success, with nothing buffered and no
+    /// callback, when `defer_after_write` would queue nothing: all of
+    /// `onwrite` under one borrow. Returns false, having changed nothing,
+    /// for every other case.
+    #[inline]
+    fn sync_write_done(self: &Rc<Self>, seq: u64) -> bool {
+        let ws = self.ws();
+        let ending = {
+            let mut state = ws.state.borrow_mut();
+            if !state.sync
+                || !state.expect_write_cb
+                || state.write_seq != seq
+                || !state.buffered.is_empty()
+                || !state.write_cb.is_nop()
+            {
+                return false;
+            }
+            let length = state.length - state.write_len;
+            let need_tick = (state.need_drain && length == 0) || ws.ops.object_mode;
+            if need_tick && !state.after_write_pending {
+                return false;
+            }
+            state.writing = false;
+            state.expect_write_cb = false;
+            state.length = length;
+            state.write_len = 0;
+            state.dec_pending(1);
+            state.ending
+        };
+        if ending {
+            self.finish_maybe(true);
+        }
+        ws.waiters.wake_all();
+        true
+    }
+
+    /// The rest of Node's `onwrite`, out of line so that the fast path
+    /// stays small. Also the whole of it: it handles every case, the
+    /// synchronous success included.
+    #[inline(never)]
+    pub(crate) fn write_done_slow(self: &Rc<Self>, seq: u64, result: Result<(), StreamError>) {
         let ws = self.ws();
         let taken = {
             let mut state = ws.state.borrow_mut();
@@ -194,23 +243,6 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 state.length -= state.write_len;
                 state.write_len = 0;
                 let buffered = !state.buffered.is_empty();
-                if sync && result.is_ok() && !buffered && state.write_cb.is_nop() {
-                    // The common synchronous success, with nothing buffered
-                    // and no callback: `defer_after_write`'s decision,
-                    // under this same borrow.
-                    let need_drain = state.need_drain && state.length == 0;
-                    let need_tick = need_drain || ws.ops.object_mode;
-                    if state.after_write_pending || !need_tick {
-                        state.dec_pending(1);
-                        let ending = state.ending;
-                        drop(state);
-                        if ending {
-                            self.finish_maybe(true);
-                        }
-                        ws.waiters.wake_all();
-                        return;
-                    }
-                }
                 let cb = std::mem::replace(&mut state.write_cb, Completion::Nop);
                 Some((sync, cb, buffered))
             }
@@ -276,15 +308,14 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 }
             }
             None => {
-                let core = self.clone();
-                next_tick(move || core.after_write(cb));
+                self.next_tick(CoreTick::AfterWrite(cb));
             }
         }
     }
 
     /// Node's `afterWrite`: `'drain'` if owed (never after `end()`), then
     /// the producer's callback, then finishing if ending.
-    fn after_write(self: &Rc<Self>, cb: Completion) {
+    pub(crate) fn after_write(self: &Rc<Self>, cb: Completion) {
         let ws = self.ws();
         let (drain, ending) = {
             let mut state = ws.state.borrow_mut();
