@@ -150,7 +150,7 @@ fn poll_next_chunk<R: 'static, W: 'static>(
     let shared = active.shared.clone();
     loop {
         shared.notified.set(false);
-        let chunk = if core.life.destroyed.get() { None } else { core.read_chunk(None) };
+        let chunk = if core.life.destroyed.get() { None } else { core.read_next() };
         if let Some(chunk) = chunk {
             return Poll::Ready(Some(Ok(chunk)));
         }

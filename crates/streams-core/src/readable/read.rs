@@ -45,11 +45,24 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// Node's `readable.read(n)`.
+    pub(crate) fn read_chunk(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
+        self.read_sized(size)
+    }
+
+    /// Node's `readable.read()` with no size, as the flowing loop and the
+    /// async iterator call it: [`read_chunk`](Self::read_chunk) compiled
+    /// for `None`, without the size checks.
+    pub(crate) fn read_next(self: &Rc<Self>) -> Option<R> {
+        self.read_sized(None)
+    }
+
+    /// The body of `read(n)`.
     ///
     /// Everything up to the `read` hook runs under one borrow, and
     /// everything after it (taking the data, deciding on `'end'`) under
     /// another: no user code runs in between.
-    pub(crate) fn read_chunk(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
+    #[inline(always)]
+    fn read_sized(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
         let rs = self.rs();
         if let Some(n) = size {
             if n > MAX_HWM {
