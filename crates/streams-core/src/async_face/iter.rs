@@ -12,6 +12,7 @@
 //! stream ends or fails, or when the handle is dropped mid-way.
 
 use std::cell::{Cell, RefCell};
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -83,38 +84,59 @@ struct Active {
     cleanup: Cleanup,
 }
 
-#[derive(Default)]
+/// An iteration that has started.
 enum Phase {
-    /// Not polled yet: nothing is listening.
-    #[default]
-    Idle,
-    Active(Box<Active>),
+    Active(Active),
     /// Ended, failed or finished early: polls return `None`.
     Done,
 }
 
 /// A stream handle's iteration state (a field of `Readable` and `Duplex`).
 /// Cloning a handle gives a handle that has not started iterating.
+///
+/// Most handles never iterate (the builders' hooks make one per call), so
+/// the idle state is a null pointer with no drop glue: the handle's `Drop`
+/// tests it inline and releases a started iteration out of line
+/// ([`IterSlot::release`]).
 #[derive(Default)]
 pub(crate) struct IterSlot {
     options: IterOptions,
-    phase: Phase,
+    /// `None` until first polled: nothing is listening. Released by the
+    /// handle's `Drop`, never by the slot's own drop glue.
+    phase: ManuallyDrop<Option<Box<Phase>>>,
 }
 
 impl Clone for IterSlot {
     fn clone(&self) -> Self {
-        IterSlot { options: self.options, phase: Phase::Idle }
+        IterSlot::with_options(self.options)
     }
 }
 
 impl IterSlot {
     fn with_options(options: IterOptions) -> IterSlot {
-        IterSlot { options, phase: Phase::Idle }
+        IterSlot { options, phase: ManuallyDrop::new(None) }
+    }
+
+    /// Whether the handle's iteration ever started (its `Drop` has work).
+    #[inline]
+    fn started(&self) -> bool {
+        self.phase.is_some()
     }
 
     fn is_terminated(&self) -> bool {
-        matches!(self.phase, Phase::Done)
+        matches!(self.phase.as_deref(), Some(Phase::Done))
     }
+}
+
+/// The handle's `Drop` once its iteration started: Node's `finally` block
+/// if it is still going, then the state itself is freed.
+#[cold]
+#[inline(never)]
+fn release<R: 'static, W: 'static>(core: &Rc<Core<R, W>>, slot: &mut IterSlot) {
+    if matches!(slot.phase.as_deref(), Some(Phase::Active(_))) {
+        finish(core, slot, Outcome::Going);
+    }
+    drop(slot.phase.take());
 }
 
 /// Node's iterator loop, for any stream with a read side.
@@ -123,14 +145,12 @@ fn poll_next_chunk<R: 'static, W: 'static>(
     slot: &mut IterSlot,
     cx: &mut Context<'_>,
 ) -> Poll<Option<Result<R, StreamError>>> {
-    if matches!(slot.phase, Phase::Idle) {
-        slot.phase = Phase::Active(Box::new(start(core)));
-    }
-    let Phase::Active(active) = &slot.phase else { return Poll::Ready(None) };
+    let phase = slot.phase.get_or_insert_with(|| Box::new(Phase::Active(start(core))));
+    let Phase::Active(active) = &**phase else { return Poll::Ready(None) };
     let shared = active.shared.clone();
     loop {
         shared.notified.set(false);
-        let chunk = if core.life.destroyed.get() { None } else { core.read_chunk(None) };
+        let chunk = if core.life.destroyed.get() { None } else { core.read_next() };
         if let Some(chunk) = chunk {
             return Poll::Ready(Some(Ok(chunk)));
         }
@@ -186,8 +206,10 @@ fn start<R: 'static, W: 'static>(core: &Rc<Core<R, W>>) -> Active {
 
 /// Node's `finally` block: destroy the stream (with `ABORT_ERR` if it had
 /// not finished), or, with `destroy_on_return: false`, only stop listening.
+#[inline(never)]
 fn finish<R: 'static, W: 'static>(core: &Rc<Core<R, W>>, slot: &mut IterSlot, outcome: Outcome) {
-    let Phase::Active(active) = std::mem::replace(&mut slot.phase, Phase::Done) else { return };
+    let Some(phase) = slot.phase.as_deref_mut() else { return };
+    let Phase::Active(active) = std::mem::replace(phase, Phase::Done) else { return };
     let (going, failed, ended) = match &outcome {
         Outcome::Going => (true, false, false),
         Outcome::Failed(_) => (false, true, false),
@@ -199,7 +221,7 @@ fn finish<R: 'static, W: 'static>(core: &Rc<Core<R, W>>, slot: &mut IterSlot, ou
     let destroy = (failed || slot.options.destroy_on_return)
         && (going || core.life.auto_destroy)
         && !preserve_half_open;
-    let Active { shared, listener, cleanup } = *active;
+    let Active { shared, listener, cleanup } = active;
     drop(shared);
     if destroy {
         destroyer(core);
@@ -239,9 +261,10 @@ macro_rules! impl_iteration {
         }
 
         impl<$($p: 'static),+> Drop for $ty<$($p),+> {
+            #[inline]
             fn drop(&mut self) {
-                if matches!(self.iter.phase, Phase::Active(_)) {
-                    finish(&self.core, &mut self.iter, Outcome::Going);
+                if self.iter.started() {
+                    release(&self.core, &mut self.iter);
                 }
             }
         }

@@ -11,7 +11,7 @@ use crate::stream::{ChunkOps, Core};
 impl<R: 'static, W: 'static> Core<R, W> {
     /// Node's `push(chunk)`: a byte chunk goes through the decoder first
     /// when the stream has an encoding.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_value(self: &Rc<Self>, chunk: R) -> bool {
         if !self.rs().decoding.get() {
             return self.push_chunk(chunk, false);

@@ -140,7 +140,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
 
     /// Reads and emits chunk after chunk while flowing.
     pub(crate) fn flow(self: &Rc<Self>) {
-        while self.rs().state.borrow().flowing == Some(true) && self.read_chunk(None).is_some() {}
+        while self.rs().state.borrow().flowing == Some(true) && self.read_next().is_some() {}
     }
 
     /// Node's `isPaused()`.

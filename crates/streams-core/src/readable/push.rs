@@ -11,6 +11,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     ///
     /// The common case (a chunk with data, added to the buffer or emitted
     /// at once) decides everything under one borrow.
+    #[inline(always)]
     pub(crate) fn push_chunk(self: &Rc<Self>, chunk: R, decoded: bool) -> bool {
         let rs = self.rs();
         let len = rs.len_of(&chunk);

@@ -45,11 +45,24 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// Node's `readable.read(n)`.
+    pub(crate) fn read_chunk(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
+        self.read_sized(size)
+    }
+
+    /// Node's `readable.read()` with no size, as the flowing loop and the
+    /// async iterator call it: [`read_chunk`](Self::read_chunk) compiled
+    /// for `None`, without the size checks.
+    pub(crate) fn read_next(self: &Rc<Self>) -> Option<R> {
+        self.read_sized(None)
+    }
+
+    /// The body of `read(n)`.
     ///
     /// Everything up to the `read` hook runs under one borrow, and
     /// everything after it (taking the data, deciding on `'end'`) under
     /// another: no user code runs in between.
-    pub(crate) fn read_chunk(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
+    #[inline(always)]
+    fn read_sized(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
         let rs = self.rs();
         if let Some(n) = size {
             if n > MAX_HWM {
@@ -200,10 +213,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Calls the implementation's `read(size)`, with the hook taken out of
     /// its cell while it runs (`in_hook` keeps a `read()` made from inside
     /// it from asking for another call).
+    #[inline(always)]
     fn call_read_hook(self: &Rc<Self>, hwm: usize) {
         let rs = self.rs();
-        let hook = rs.hook.borrow_mut().take();
-        let Some(mut hook) = hook else {
+        let Some(mut hook) = rs.hook.take() else {
             if !rs.has_hook.get() {
                 self.error_or_destroy(StreamError::method_not_implemented("_read()"), false);
             }
@@ -212,9 +225,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
         rs.in_hook.set(true);
         hook(self, hwm);
         rs.in_hook.set(false);
-        let mut slot = rs.hook.borrow_mut();
-        if slot.is_none() && !self.life.close_emitted.get() {
-            *slot = Some(hook);
+        // Put it back unless the stream closed meanwhile (which released
+        // the hooks: the slot is empty either way).
+        if !self.life.close_emitted.get() {
+            rs.hook.set(Some(hook));
         }
     }
 

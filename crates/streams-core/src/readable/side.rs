@@ -77,7 +77,8 @@ pub(crate) struct ReadSide<R: 'static, W: 'static> {
     pub(crate) text: Cell<bool>,
     /// An encoding is set: pushed byte chunks go through the decoder.
     pub(crate) decoding: Cell<bool>,
-    pub(crate) hook: RefCell<Option<ReadHook<R, W>>>,
+    /// The `read` hook; empty while it runs (and once released).
+    pub(crate) hook: Cell<Option<ReadHook<R, W>>>,
     /// Whether a `read` hook was given (it is out of its cell while it
     /// runs; a stream without one fails with `ERR_METHOD_NOT_IMPLEMENTED`).
     pub(crate) has_hook: Cell<bool>,
@@ -126,13 +127,12 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
             ops,
             has_hook: Cell::new(hook.is_some()),
             in_hook: Cell::new(false),
-            hook: RefCell::new(hook),
+            hook: Cell::new(hook),
         }
     }
 
     pub(crate) fn release_hooks(&self) {
-        let hook = self.hook.borrow_mut().take();
-        drop(hook);
+        drop(self.hook.take());
     }
 
     pub(crate) fn on_constructed(&self, core: &Rc<Core<R, W>>) {
