@@ -218,3 +218,36 @@ fn pipe_source_error() {
     });
     assert_trace("pipe-source-error", &t);
 }
+
+#[test]
+fn pipe_stdio_not_ended() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let t = tt;
+        let src = manual();
+        let other = Writable::<Bytes>::builder().write(|_, _, _, cb| cb.call(Ok(()))).build();
+        let stderr = streams::io::stderr();
+        let t1 = t.clone();
+        stderr.on(events::Unpipe, move |_| t1.log("stderr unpipe"));
+        let t2 = t.clone();
+        other.on(events::Unpipe, move |_| t2.log("other unpipe"));
+        let t3 = t.clone();
+        other.on(events::Finish, move |_| t3.log("other finish"));
+        let t4 = t.clone();
+        src.on(events::End, move |_| t4.log("src end"));
+        src.pipe(&*stderr);
+        src.pipe(&other);
+        src.push(None);
+        set_immediate(move || {
+            log!(
+                t,
+                "stderr writableEnded {} writable {}",
+                stderr.writable_ended(),
+                stderr.writable()
+            );
+            log!(t, "other writableEnded {} writable {}", other.writable_ended(), other.writable());
+        });
+    });
+    assert_trace("pipe-stdio-not-ended", &t);
+}

@@ -22,7 +22,8 @@ pub fn stdin() -> ReaderReadable<Stdin> {
 }
 
 /// The process's standard output as a `Writable<Bytes>` (Node's
-/// `process.stdout`). `end()` flushes it but never closes it, as in Node.
+/// `process.stdout`). `end()` flushes it but never closes it, and
+/// `pipe()` never ends it (it unpipes when the source ends), as in Node.
 ///
 /// # Examples
 ///
@@ -33,7 +34,7 @@ pub fn stdin() -> ReaderReadable<Stdin> {
 /// });
 /// ```
 pub fn stdout() -> WriterWritable<Stdout> {
-    WriterWritable::keep_open(tokio::io::stdout())
+    WriterWritable::stdio(tokio::io::stdout())
 }
 
 /// The process's standard error as a `Writable<Bytes>` (Node's
@@ -48,5 +49,5 @@ pub fn stdout() -> WriterWritable<Stdout> {
 /// });
 /// ```
 pub fn stderr() -> WriterWritable<Stderr> {
-    WriterWritable::keep_open(tokio::io::stderr())
+    WriterWritable::stdio(tokio::io::stderr())
 }

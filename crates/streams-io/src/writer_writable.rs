@@ -101,7 +101,7 @@ impl<W: AsyncWrite + Unpin + 'static> WriterWritable<W> {
     /// assert!(w.writable());
     /// ```
     pub fn new(writer: W) -> WriterWritable<W> {
-        WriterWritable::build(writer, true)
+        WriterWritable::build(writer, true, true)
     }
 
     /// Wraps `writer`; `end()` only flushes it and leaves it open (as Node
@@ -114,10 +114,16 @@ impl<W: AsyncWrite + Unpin + 'static> WriterWritable<W> {
     /// # drop(w);
     /// ```
     pub fn keep_open(writer: W) -> WriterWritable<W> {
-        WriterWritable::build(writer, false)
+        WriterWritable::build(writer, false, true)
     }
 
-    fn build(writer: W, shutdown: bool) -> WriterWritable<W> {
+    /// The process's stdout or stderr: kept open, and never ended by
+    /// `pipe()` (Node's `pipe` only unpipes `process.stdout`).
+    pub(crate) fn stdio(writer: W) -> WriterWritable<W> {
+        WriterWritable::build(writer, false, false)
+    }
+
+    fn build(writer: W, shutdown: bool, ended_by_pipe: bool) -> WriterWritable<W> {
         let slot = Rc::new(RefCell::new(Some(writer)));
         let run = {
             let slot = slot.clone();
@@ -141,6 +147,7 @@ impl<W: AsyncWrite + Unpin + 'static> WriterWritable<W> {
         let (write_run, writev_run) = (run.clone(), run);
         let final_slot = slot.clone();
         let writable = Writable::<Bytes>::builder()
+            .ended_by_pipe(ended_by_pipe)
             .write(move |_, chunk, _, cb| write_run(vec![chunk], cb))
             .writev(move |_, chunks: Vec<BufferedChunk<Bytes>>, cb| {
                 writev_run(chunks.into_iter().map(|c| c.chunk).collect(), cb)

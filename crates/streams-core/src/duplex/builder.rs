@@ -419,6 +419,7 @@ impl<R: 'static, W: 'static> DuplexBuilder<R, W> {
             write,
             writev,
             final_,
+            ended_by_pipe: true,
         });
         let core = Core::new(
             Some(read_side),

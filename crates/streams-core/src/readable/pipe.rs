@@ -36,6 +36,8 @@ struct LinkIds {
 impl<R: Clone + 'static, W: 'static> Core<R, W> {
     /// Node's `readable.pipe(dest, { end })`.
     pub(crate) fn pipe(self: &Rc<Self>, dest: Rc<dyn WriteEnd<R>>, end: bool) {
+        // Node's `doEnd`: never for process.stdout and process.stderr.
+        let end = end && dest.ended_by_pipe();
         let dest_id = dest.id();
         let src_id = AnyStream::id(&**self);
         let end_emitted = {

@@ -216,6 +216,9 @@ pub(crate) trait WriteEnd<T>: AnyStream {
     fn write(self: Rc<Self>, chunk: T) -> bool;
     fn end(self: Rc<Self>);
     fn need_drain(&self) -> bool;
+    /// Whether `pipe()` ends this stream when its source ends (false for
+    /// stdout and stderr, as in Node).
+    fn ended_by_pipe(&self) -> bool;
     /// Adds a listener for `'drain'`, `'unpipe'` (with the source's id) or,
     /// at the front, `'error'`.
     fn on_drain(&self, listener: Rc<dyn Fn()>) -> ListenerId;
@@ -240,6 +243,10 @@ impl<R: 'static, W: 'static> WriteEnd<W> for Core<R, W> {
 
     fn need_drain(&self) -> bool {
         self.write.as_ref().is_some_and(|ws| ws.state.borrow().need_drain)
+    }
+
+    fn ended_by_pipe(&self) -> bool {
+        self.write.as_ref().is_none_or(|ws| ws.ended_by_pipe)
     }
 
     fn on_drain(&self, listener: Rc<dyn Fn()>) -> ListenerId {

@@ -58,6 +58,7 @@ pub struct WritableBuilder<T: 'static> {
     default_encoding: Encoding,
     emit_close: bool,
     auto_destroy: bool,
+    ended_by_pipe: bool,
     /// The hooks as stored, each wrapping the user's closure directly (one
     /// dynamic call per write, not two).
     write: Option<WriteHook<Void, T>>,
@@ -76,6 +77,7 @@ impl<T: 'static> fmt::Debug for WritableBuilder<T> {
             .field("default_encoding", &self.default_encoding)
             .field("emit_close", &self.emit_close)
             .field("auto_destroy", &self.auto_destroy)
+            .field("ended_by_pipe", &self.ended_by_pipe)
             .finish_non_exhaustive()
     }
 }
@@ -89,6 +91,7 @@ impl<T: 'static> WritableBuilder<T> {
             default_encoding: Encoding::Utf8,
             emit_close: true,
             auto_destroy: true,
+            ended_by_pipe: true,
             write: None,
             writev: None,
             final_: None,
@@ -139,6 +142,32 @@ impl<T: 'static> WritableBuilder<T> {
     /// ```
     pub fn auto_destroy(mut self, auto_destroy: bool) -> Self {
         self.auto_destroy = auto_destroy;
+        self
+    }
+
+    /// Whether [`Readable::pipe`](crate::Readable::pipe) ends this stream
+    /// when the source ends (default `true`). Node's `pipe` ends every
+    /// destination except `process.stdout` and `process.stderr`, which it
+    /// only unpipes; `streams_io::stdout()` and `stderr()` are built with
+    /// `false`. `end()` called directly, and `pipeline`, still end it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streams_core::{Readable, Writable};
+    ///
+    /// let ended = streams_core::run(async {
+    ///     let out = Writable::<Bytes>::builder().ended_by_pipe(false).build();
+    ///     let src = Readable::<Bytes>::from_iter(Vec::<Bytes>::new());
+    ///     src.pipe(&out);
+    ///     streams_core::promises::finished(&src).await.unwrap();
+    ///     out.writable_ended()
+    /// });
+    /// assert!(!ended);
+    /// ```
+    pub fn ended_by_pipe(mut self, ended_by_pipe: bool) -> Self {
+        self.ended_by_pipe = ended_by_pipe;
         self
     }
 
@@ -321,6 +350,7 @@ impl<T: 'static> WritableBuilder<T> {
             write: self.write,
             writev: self.writev,
             final_,
+            ended_by_pipe: self.ended_by_pipe,
         });
         let core = Core::new(
             None,

@@ -215,6 +215,9 @@ pub(crate) struct WriteSide<R: 'static, W: 'static> {
     pub(crate) has_writev: bool,
     /// Whether a `final` hook was given (Node's `stream._final`).
     pub(crate) has_final: bool,
+    /// Whether `pipe()` ends this stream when its source ends: false only
+    /// for the process's stdout and stderr, as in Node.
+    pub(crate) ended_by_pipe: bool,
     /// Async code waiting for this side to move (the `Sink` face).
     pub(crate) waiters: crate::async_face::Waiters,
 }
@@ -228,6 +231,7 @@ pub(crate) struct WriteOptions<R: 'static, W: 'static> {
     pub(crate) write: Option<WriteHook<R, W>>,
     pub(crate) writev: Option<WritevHook<R, W>>,
     pub(crate) final_: Option<FinalHook<R, W>>,
+    pub(crate) ended_by_pipe: bool,
 }
 
 impl<R: 'static, W: 'static> WriteSide<R, W> {
@@ -263,6 +267,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
             ops: options.ops,
             has_writev: options.writev.is_some(),
             has_final: options.final_.is_some(),
+            ended_by_pipe: options.ended_by_pipe,
             write_hook: RefCell::new(options.write),
             writev_hook: RefCell::new(options.writev),
             final_hook: RefCell::new(options.final_),
