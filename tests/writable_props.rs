@@ -25,16 +25,19 @@ use streams::{events, next_tick, set_immediate, Writable, WriteCallback};
 enum Completion {
     Sync,
     Tick,
+    /// `cb.call_next_tick(..)`: the callback itself queued as a tick.
+    TickUnboxed,
     Immediate,
     Task,
 }
 
 impl Completion {
     fn from_byte(b: u8) -> Completion {
-        match b % 4 {
+        match b % 5 {
             0 => Completion::Sync,
             1 => Completion::Tick,
             2 => Completion::Immediate,
+            3 => Completion::TickUnboxed,
             _ => Completion::Task,
         }
     }
@@ -43,6 +46,7 @@ impl Completion {
         match self {
             Completion::Sync => cb.call(Ok(())),
             Completion::Tick => next_tick(move || cb.call(Ok(()))),
+            Completion::TickUnboxed => cb.call_next_tick(Ok(())),
             Completion::Immediate => {
                 set_immediate(move || cb.call(Ok(())));
             }

@@ -45,6 +45,8 @@ enum Action {
 enum Completion {
     Sync,
     Tick,
+    /// `cb.call_next_tick(result)`: the callback itself queued as a tick.
+    TickUnboxed,
     Immediate,
 }
 
@@ -69,7 +71,8 @@ const ACTIONS: [Action; 7] = [
     Action::Destroy,
     Action::DestroyWithError,
 ];
-const COMPLETIONS: [Completion; 3] = [Completion::Sync, Completion::Tick, Completion::Immediate];
+const COMPLETIONS: [Completion; 4] =
+    [Completion::Sync, Completion::Tick, Completion::TickUnboxed, Completion::Immediate];
 
 /// The chunk that the implementation fails, in the `Error` place.
 const FAILING: u32 = 3;
@@ -176,6 +179,7 @@ fn complete(completion: Completion, cb: WriteCallback, result: Result<(), Stream
     match completion {
         Completion::Sync => cb.call(result),
         Completion::Tick => next_tick(move || cb.call(result)),
+        Completion::TickUnboxed => cb.call_next_tick(result),
         Completion::Immediate => {
             set_immediate(move || cb.call(result));
         }
@@ -396,4 +400,57 @@ fn sync_callback_reenters_the_write_hook_as_node_does() {
     });
     // What Node v24 prints for the same program.
     assert_eq!(*log.borrow(), ["_write a", "_write b", "after cb b", "after cb a", "cb b", "cb a"]);
+}
+
+/// `cb.call_next_tick(result)` takes the place in the tick queue that
+/// `next_tick(move || cb.call(result))` would: after the ticks queued
+/// before it, before those queued after; an error it carries reaches the
+/// write's callback, then `'error'`.
+#[test]
+fn call_next_tick_keeps_the_tick_queue_order() {
+    let log = Rc::new(RefCell::new(Vec::<String>::new()));
+    let l = log.clone();
+    streams::run(async move {
+        let lw = l.clone();
+        let w = Writable::builder()
+            .write(move |_, data, _, cb| {
+                let failing = &data[..] == b"bad";
+                let l1 = lw.clone();
+                next_tick(move || l1.borrow_mut().push("tick before".into()));
+                let result = if failing { Err(StreamError::new("bad chunk")) } else { Ok(()) };
+                cb.call_next_tick(result);
+                let l2 = lw.clone();
+                next_tick(move || l2.borrow_mut().push("tick after".into()));
+            })
+            .build();
+        let le = l.clone();
+        w.on(events::Error, move |e: &StreamError| {
+            le.borrow_mut().push(format!("error {}", e.message()))
+        });
+        let l3 = l.clone();
+        w.write_with(Bytes::from("ok"), move |r| {
+            l3.borrow_mut().push(format!("cb ok {}", r.is_ok()))
+        });
+        let l4 = l.clone();
+        set_immediate(move || {
+            w.write_with(Bytes::from("bad"), move |r| {
+                l4.borrow_mut().push(format!(
+                    "cb bad {}",
+                    r.err().map(|e| e.message().to_string()).unwrap_or_default()
+                ));
+            });
+        });
+    });
+    assert_eq!(
+        *log.borrow(),
+        [
+            "tick before",
+            "cb ok true",
+            "tick after",
+            "tick before",
+            "cb bad bad chunk",
+            "tick after",
+            "error bad chunk",
+        ]
+    );
 }
