@@ -47,17 +47,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Reads ahead on the next tick, up to the high-water mark (Node's
     /// `maybeReadMore`).
     pub(crate) fn maybe_read_more(self: &Rc<Self>) {
-        if !self.life.constructed.get() {
-            return;
+        let claimed = self.rs().state.borrow_mut().claim_read_more(self.life.constructed.get());
+        if claimed {
+            self.schedule_read_more();
         }
-        {
-            let mut state = self.rs().state.borrow_mut();
-            if state.reading_more {
-                return;
-            }
-            state.reading_more = true;
-        }
-        self.schedule_read_more();
     }
 
     /// The tick of [`maybe_read_more`](Self::maybe_read_more), once

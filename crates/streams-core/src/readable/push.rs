@@ -41,11 +41,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             // tick it may schedule changes nothing `can_push_more` reads.
             let (read_more, more) = {
                 let mut state = rs.state.borrow_mut();
-                let read_more = self.life.constructed.get() && !state.reading_more;
-                if read_more {
-                    state.reading_more = true;
-                }
-                (read_more, !state.ended && (state.length < state.hwm || state.length == 0))
+                (state.claim_read_more(self.life.constructed.get()), state.can_push_more())
             };
             if read_more {
                 self.schedule_read_more();
@@ -58,11 +54,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
         let need_readable = state.need_readable;
         // `maybe_read_more`, decided here: the 'readable' scheduled below
         // does not touch these fields.
-        let read_more = self.life.constructed.get() && !state.reading_more;
-        if read_more {
-            state.reading_more = true;
-        }
-        let more = !state.ended && (state.length < state.hwm || state.length == 0);
+        let read_more = state.claim_read_more(self.life.constructed.get());
+        let more = state.can_push_more();
         drop(state);
         if need_readable {
             self.emit_readable();
@@ -125,8 +118,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     pub(crate) fn can_push_more(&self) -> bool {
-        let state = self.rs().state.borrow();
-        !state.ended && (state.length < state.hwm || state.length == 0)
+        self.rs().state.borrow().can_push_more()
     }
 
     fn add_chunk(self: &Rc<Self>, chunk: R, len: usize, front: bool) {

@@ -63,6 +63,27 @@ pub(crate) struct ReadState<T> {
     pub(crate) disabled: bool,
 }
 
+impl<T> ReadState<T> {
+    /// Node's `push()` return value: room below the high-water mark (or
+    /// nothing buffered) and not ended.
+    #[inline]
+    pub(crate) fn can_push_more(&self) -> bool {
+        !self.ended && (self.length < self.hwm || self.length == 0)
+    }
+
+    /// `maybeReadMore`'s guard: true, with `reading_more` now set, when a
+    /// read-ahead tick should be scheduled (the stream is constructed and
+    /// none is pending yet).
+    #[inline]
+    pub(crate) fn claim_read_more(&mut self, constructed: bool) -> bool {
+        let claim = constructed && !self.reading_more;
+        if claim {
+            self.reading_more = true;
+        }
+        claim
+    }
+}
+
 pub(crate) struct ReadSide<R: 'static, W: 'static> {
     pub(crate) state: RefCell<ReadState<R>>,
     /// How chunks are split and decoded; the length is measured from the

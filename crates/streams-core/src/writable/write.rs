@@ -29,6 +29,14 @@ impl<W> WriteState<W> {
         (self.write_seq, old_cb)
     }
 
+    /// Node's `needTick` for a callback-less synchronous completion that
+    /// leaves `length` buffered: a `'drain'` is owed, or object mode (see
+    /// `defer_after_write`).
+    #[inline]
+    fn after_write_needs_tick(&self, length: usize, object_mode: bool) -> bool {
+        (self.need_drain && length == 0) || object_mode
+    }
+
     /// `writeOrBuffer`'s return value, before the stream's failure is
     /// taken into account: below the high-water mark; a `false` owes a
     /// `'drain'`.
@@ -206,8 +214,9 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 return false;
             }
             let length = state.length - state.write_len;
-            let need_tick = (state.need_drain && length == 0) || ws.ops.object_mode;
-            if need_tick && !state.after_write_pending {
+            if state.after_write_needs_tick(length, ws.ops.object_mode)
+                && !state.after_write_pending
+            {
                 return false;
             }
             state.writing = false;
@@ -286,8 +295,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
         let ws = self.ws();
         let finish_now = {
             let mut state = ws.state.borrow_mut();
-            let need_drain = state.need_drain && state.length == 0;
-            let need_tick = need_drain || ws.ops.object_mode || !cb.is_nop();
+            let need_tick =
+                state.after_write_needs_tick(state.length, ws.ops.object_mode) || !cb.is_nop();
             if cb.is_nop() && (state.after_write_pending || !need_tick) {
                 // One queued tick serves every callback-less write.
                 state.dec_pending(1);
