@@ -86,8 +86,9 @@ impl<T> ReadState<T> {
 
 pub(crate) struct ReadSide<R: 'static, W: 'static> {
     pub(crate) state: RefCell<ReadState<R>>,
-    /// How chunks are split and decoded; the length is measured from the
-    /// flags below, without going through `ops`.
+    /// How byte chunks are decoded (`as_bytes`, `from_text`). Its `take`,
+    /// `object_mode` and `text` are the construction-time values; the live
+    /// ones, which `set_encoding` changes, are the fields below.
     pub(crate) ops: ChunkOps<R>,
     /// How `read(n)` takes `n` units from the buffer (changes to text
     /// mode with `set_encoding`).
