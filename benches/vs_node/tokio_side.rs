@@ -209,7 +209,8 @@ fn forward<T: Clone>(n: u64, item: T) -> Outcome {
 
 /// N1: 1 KiB `Bytes` forwarded into a draining sink.
 pub(crate) fn n1_pipe(n: u64) -> Outcome {
-    forward(n, Bytes::from(vec![0u8; 1024]))
+    // The same static buffer as the streams side: a clone is a pointer copy.
+    forward(n, Bytes::from_static(&[0u8; 1024]))
 }
 
 /// N2: one small object forwarded into a draining sink.
