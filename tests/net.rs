@@ -214,7 +214,7 @@ fn reset_mid_transfer_gives_econnreset_then_close_and_the_server_goes_on() {
                 sock.on(Data, move |_: &Bytes| g.set(true));
                 let l = l1.clone();
                 sock.on(Error, move |e: &StreamError| {
-                    l.borrow_mut().push(format!("server error {}", e.code().unwrap_or("?")))
+                    l.borrow_mut().push(format!("server error {} {}", e.code().unwrap_or("?"), e))
                 });
                 let (l, s) = (l1.clone(), sock.clone());
                 sock.on(Close, move |_| {
@@ -252,7 +252,11 @@ fn reset_mid_transfer_gives_econnreset_then_close_and_the_server_goes_on() {
         assert_eq!(text(&got), "still serving");
         server.close();
     });
-    assert_eq!(*log.borrow(), ["server error ECONNRESET", "server close had_error true"]);
+    // Node's message: "read ECONNRESET".
+    assert_eq!(
+        *log.borrow(),
+        ["server error ECONNRESET read ECONNRESET", "server close had_error true"]
+    );
 }
 
 // ----- half-open -----
@@ -486,6 +490,10 @@ fn eaddrinuse_is_an_error_event() {
         let (c1, b1) = (c.clone(), b.clone());
         b.on(Error, move |e: &StreamError| {
             c1.borrow_mut().push(e.code().unwrap_or("?").to_string());
+            assert_eq!(
+                e.to_string(),
+                format!("listen EADDRINUSE: address already in use 127.0.0.1:{port}")
+            );
             assert!(!b1.listening());
             a.close();
         });
@@ -506,8 +514,10 @@ fn connection_refused_is_an_error_then_close() {
         server.close();
         let client = connect(port, "127.0.0.1");
         let l1 = l.clone();
-        client
-            .on(Error, move |e: &StreamError| l1.borrow_mut().push(e.code().unwrap_or("?").into()));
+        client.on(Error, move |e: &StreamError| {
+            assert_eq!(e.to_string(), format!("connect ECONNREFUSED 127.0.0.1:{port}"));
+            l1.borrow_mut().push(e.code().unwrap_or("?").into())
+        });
         let (l2, c) = (l.clone(), client.clone());
         client
             .on(Close, move |_| l2.borrow_mut().push(format!("close had_error {}", c.had_error())));

@@ -1,13 +1,16 @@
-//! The `net-*` scenarios: TCP on 127.0.0.1, port 0.
+//! The `net-*` scenarios: TCP on 127.0.0.1, port 0 (and port 1, where
+//! nobody listens).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use bytes::Bytes;
 use streams::encoding::Encoding;
-use streams::net::events::{Close, Connect, Data, End, Listening};
-use streams::net::{connect, create_server, ServerOptions, Socket};
-use streams::run;
+use streams::net::events::{Close, Connect, Data, End, Error, Listening};
+use streams::net::{
+    connect, create_connection, create_server, ConnectOptions, ServerOptions, Socket,
+};
+use streams::{run, StreamError};
 
 use crate::support::{assert_trace, log, Trace};
 
@@ -110,4 +113,126 @@ fn net_halfopen() {
         });
     });
     assert_trace("net-halfopen", &t);
+}
+
+/// `e.code, e.syscall, e.message` with the port of ours as `PORT`. We do not
+/// expose `syscall`: it is the message's first word, which Node's messages
+/// of these errors begin with.
+fn error_line(e: &StreamError, port: Option<u16>) -> String {
+    let mut message = e.message().to_string();
+    if let Some(port) = port {
+        message = message.replacen(&format!(":{port}"), ":PORT", 1);
+    }
+    let syscall = message.split(' ').next().unwrap_or("");
+    format!("{} {syscall} {message}", e.code().unwrap_or("undefined"))
+}
+
+#[test]
+fn net_connect_refused() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let refused = connect(1, "127.0.0.1");
+        let t1 = tt.clone();
+        refused.on(Error, move |e: &StreamError| log!(t1, "refused error {}", error_line(e, None)));
+        let (t2, r2) = (tt.clone(), refused.clone());
+        refused.on(Close, move |_| {
+            log!(t2, "refused close hadError {}", r2.had_error());
+            let server = create_server(ServerOptions::new(), |_| {});
+            server.listen(0, "127.0.0.1");
+            let (s, t3) = (server.clone(), t2.clone());
+            server.on(Listening, move |_| {
+                let port = s.address().unwrap().port();
+                let bound = create_connection(
+                    ConnectOptions::new(1)
+                        .host("127.0.0.1")
+                        .local_address([127, 0, 0, 1].into())
+                        .local_port(port),
+                );
+                let t4 = t3.clone();
+                bound.on(Error, move |e: &StreamError| {
+                    log!(t4, "bind error {}", error_line(e, Some(port)))
+                });
+                let (t5, b5, s5) = (t3.clone(), bound.clone(), s.clone());
+                bound.on(Close, move |_| {
+                    log!(t5, "bind close hadError {}", b5.had_error());
+                    let t6 = t5.clone();
+                    s5.close_with(move |_| t6.log("server closed"));
+                });
+            });
+        });
+    });
+    assert_trace("net-connect-refused", &t);
+}
+
+#[test]
+fn net_listen_eaddrinuse() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let first = create_server(ServerOptions::new(), |_| {});
+        first.listen(0, "127.0.0.1");
+        let f = first.clone();
+        first.on(Listening, move |_| {
+            let port = f.address().unwrap().port();
+            let second = create_server(ServerOptions::new(), |_| {});
+            let t1 = tt.clone();
+            second.on(Listening, move |_| t1.log("second listening"));
+            let (t2, s2, f2) = (tt.clone(), second.clone(), f.clone());
+            second.on(Error, move |e: &StreamError| {
+                log!(t2, "second error {}", error_line(e, Some(port)));
+                log!(t2, "second listening {} first listening {}", s2.listening(), f2.listening());
+                let t3 = t2.clone();
+                f2.close_with(move |_| t3.log("first closed"));
+            });
+            second.listen(port, "127.0.0.1");
+        });
+    });
+    assert_trace("net-listen-eaddrinuse", &t);
+}
+
+#[test]
+fn net_read_econnreset() {
+    let t = Trace::new();
+    let tt = t.clone();
+    run(async move {
+        let server_events = Rc::new(RefCell::new(Vec::<String>::new()));
+        let se = server_events.clone();
+        let server = create_server(ServerOptions::new(), move |sock| {
+            let (se1, s1) = (se.clone(), sock.clone());
+            sock.on(Data, move |d: &Bytes| {
+                se1.borrow_mut().push(format!("server data {}", String::from_utf8_lossy(d)));
+                s1.reset_and_destroy();
+            });
+            let se2 = se.clone();
+            sock.on(Error, move |e: &StreamError| {
+                se2.borrow_mut().push(format!("server error {}", e.code().unwrap_or("undefined")))
+            });
+            let (se3, s3) = (se.clone(), sock.clone());
+            sock.on(Close, move |_| {
+                se3.borrow_mut().push(format!("server close hadError {}", s3.had_error()))
+            });
+        });
+        server.listen(0, "127.0.0.1");
+        let s = server.clone();
+        server.on(Listening, move |_| {
+            let client = connect(s.address().unwrap().port(), "127.0.0.1");
+            let t1 = tt.clone();
+            client
+                .on(Error, move |e: &StreamError| log!(t1, "client error {}", error_line(e, None)));
+            let (t2, c2, s2, ev) = (tt.clone(), client.clone(), s.clone(), server_events.clone());
+            client.on(Close, move |_| {
+                log!(t2, "client close hadError {}", c2.had_error());
+                let (t3, ev) = (t2.clone(), ev.clone());
+                s2.close_with(move |_| {
+                    for e in ev.borrow().iter() {
+                        t3.log(e.clone());
+                    }
+                    t3.log("server closed");
+                });
+            });
+            client.write(Bytes::from("x"));
+        });
+    });
+    assert_trace("net-read-econnreset", &t);
 }

@@ -432,6 +432,36 @@ impl StreamError {
         }
     }
 
+    /// An operating-system error with a message of the caller's: the code is
+    /// the errno name and [`io_error`](StreamError::io_error) the error
+    /// itself, as with [`from_syscall`](StreamError::from_syscall). For the
+    /// forms Node writes other than the file system's (`"read ECONNRESET"`,
+    /// `"connect ECONNREFUSED 127.0.0.1:1"`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use streams_core::StreamError;
+    ///
+    /// let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+    /// let err = StreamError::with_io(reset, "read ECONNRESET");
+    /// assert_eq!(err.code(), Some("ECONNRESET"));
+    /// assert_eq!(err.to_string(), "read ECONNRESET");
+    /// assert!(err.io_error().is_some());
+    /// ```
+    pub fn with_io(error: io::Error, message: impl Into<Cow<'static, str>>) -> StreamError {
+        StreamError {
+            repr: Arc::new(Repr {
+                kind: ErrorKind::Io,
+                code: errno_name(&error).map(Cow::Borrowed),
+                message: message.into(),
+                io: Some(error),
+                source: None,
+            }),
+        }
+    }
+
     /// The kind of this error.
     ///
     /// # Examples

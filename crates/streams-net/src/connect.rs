@@ -2,7 +2,6 @@
 //! to each address in turn, and hand the stream to the socket (Node's
 //! `afterConnect`) or destroy it with the error.
 
-use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use streams_core::{next_tick, StreamError};
@@ -60,7 +59,7 @@ pub(crate) async fn connect(socket: Socket, options: ConnectOptions) {
                 socket.on_connected(stream, addr);
                 return;
             }
-            Err((e, syscall)) => failure = Some(error::syscall(e, syscall, Some(addr))),
+            Err(err) => failure = Some(err),
         }
     }
     if let Some(err) = failure {
@@ -69,20 +68,19 @@ pub(crate) async fn connect(socket: Socket, options: ConnectOptions) {
 }
 
 /// One attempt: bind first if a local address or port is given.
-async fn connect_one(
-    addr: SocketAddr,
-    options: &ConnectOptions,
-) -> Result<TcpStream, (io::Error, &'static str)> {
+async fn connect_one(addr: SocketAddr, options: &ConnectOptions) -> Result<TcpStream, StreamError> {
     let socket = if addr.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }
-        .map_err(|e| (e, "connect"))?;
+        .map_err(|e| error::connect(e, addr, None))?;
+    let mut local = None;
     if options.local_address.is_some() || options.local_port.is_some() {
         let ip = options.local_address.unwrap_or(if addr.is_ipv4() {
             IpAddr::V4(Ipv4Addr::UNSPECIFIED)
         } else {
             IpAddr::V6(Ipv6Addr::UNSPECIFIED)
         });
-        let local = SocketAddr::new(ip, options.local_port.unwrap_or(0));
-        socket.bind(local).map_err(|e| (e, "bind"))?;
+        let at = SocketAddr::new(ip, options.local_port.unwrap_or(0));
+        socket.bind(at).map_err(|e| error::bind(e, at))?;
+        local = Some(at);
     }
-    socket.connect(addr).await.map_err(|e| (e, "connect"))
+    socket.connect(addr).await.map_err(|e| error::connect(e, addr, local))
 }

@@ -290,7 +290,8 @@ impl Server {
     }
 
     /// Binds to the first of `addrs` that works and starts accepting;
-    /// otherwise `'error'` on the next tick.
+    /// otherwise `'error'` on the next tick, for the last one tried (an
+    /// address in use ends the search).
     fn bind(&self, addrs: &[SocketAddr], backlog: u32) {
         let mut failure = None;
         for &addr in addrs {
@@ -300,7 +301,15 @@ impl Server {
                     self.start(Source::Listener(listener), address);
                     return;
                 }
-                Err(e) => failure = Some(error::syscall(e, "listen", Some(addr))),
+                Err(e) => {
+                    // libuv reports EADDRINUSE at listen(2), not at bind:
+                    // Node then names `::` and does not try `0.0.0.0`.
+                    let in_use = e.kind() == io::ErrorKind::AddrInUse;
+                    failure = Some(error::listen(e, addr));
+                    if in_use {
+                        break;
+                    }
+                }
             }
         }
         if let Some(err) = failure {
@@ -611,7 +620,7 @@ async fn accept_loop(server: Server, generation: u64) {
                         | io::ErrorKind::Interrupted
                 );
                 if !transient {
-                    let err = error::syscall(e, "accept", None);
+                    let err = error::errno(e, "accept");
                     if !server.inner.events.emit(Error, &err) {
                         tracing::error!(code = err.code(), "unhandled server error: {err}");
                     }

@@ -835,7 +835,7 @@ async fn read_loop(socket: Socket) {
                 return;
             }
             ReadOutcome::Error(e) => {
-                socket.duplex.destroy(Some(error::syscall(e, "read", None)));
+                socket.duplex.destroy(Some(error::errno(e, "read")));
                 return;
             }
             ReadOutcome::Closed => return,
@@ -941,7 +941,7 @@ fn write_error(inner: &Inner, e: io::Error) -> StreamError {
     } else if e.kind() == io::ErrorKind::NotConnected && inner.conn.borrow().is_none() {
         error::socket_closed()
     } else {
-        error::syscall(e, "write", None)
+        error::errno(e, "write")
     }
 }
 
@@ -952,7 +952,7 @@ fn final_hook(inner: &Rc<Inner>, cb: Callback) {
         *inner.pending_final.borrow_mut() = Some(cb);
         return;
     }
-    let res = inner.shutdown().map_err(|e| error::syscall(e, "shutdown", None));
+    let res = inner.shutdown().map_err(|e| error::errno(e, "shutdown"));
     streams_core::spawn(async move { cb.call(res) });
 }
 
