@@ -37,6 +37,25 @@ struct Listener<F: ?Sized> {
 
 type Handle<A> = Rc<Listener<dyn Fn(&A)>>;
 
+/// A listener made before it is added (with
+/// [`EventEmitter::add_prepared`]), by code that knows the closure's type
+/// where the code adding it does not: a pipe's destination makes the
+/// source's `'data'` listener, so the per-chunk call goes straight into
+/// the destination's monomorphised write.
+pub(crate) struct PreparedListener<A: ?Sized + 'static>(Handle<A>);
+
+impl<A: ?Sized + 'static> PreparedListener<A> {
+    /// Wraps `f`; its id and `once` are set when it is added.
+    pub(crate) fn new(f: impl Fn(&A) + 'static) -> PreparedListener<A> {
+        PreparedListener(Rc::new(Listener {
+            id: ListenerId(0),
+            once: false,
+            fired: Cell::new(false),
+            f,
+        }))
+    }
+}
+
 /// A snapshot of one event's listeners.
 type List<A> = Rc<Vec<Handle<A>>>;
 
@@ -273,15 +292,31 @@ impl<T: 'static> EventEmitter<T> {
 
     fn add<E: Event>(
         &self,
-        _event: E,
+        event: E,
         listener: impl Fn(&E::Arg<T>) + 'static,
+        once: bool,
+        prepend: bool,
+    ) -> ListenerId {
+        self.add_prepared(event, PreparedListener::new(listener), once, prepend)
+    }
+
+    /// Adds a listener made beforehand (see [`PreparedListener`]), as
+    /// [`on`](Self::on), [`once`](Self::once) or the prepending forms do.
+    pub(crate) fn add_prepared<E: Event>(
+        &self,
+        _event: E,
+        listener: PreparedListener<E::Arg<T>>,
         once: bool,
         prepend: bool,
     ) -> ListenerId {
         let id = ListenerId(self.next_id.get());
         self.next_id.set(id.0 + 1);
-        let handle: Handle<E::Arg<T>> =
-            Rc::new(Listener { id, once, fired: Cell::new(false), f: listener });
+        let mut handle = listener.0;
+        {
+            let fresh = Rc::get_mut(&mut handle).expect("a prepared listener is not shared");
+            fresh.id = id;
+            fresh.once = once;
+        }
         let warn = {
             let mut entries = self.entries.borrow_mut();
             let entry = self.entry_mut::<E>(&mut entries);

@@ -32,6 +32,7 @@
 mod emitter;
 mod event;
 
+pub(crate) use self::emitter::PreparedListener;
 pub use self::emitter::{EventEmitter, ListenerId, DEFAULT_MAX_LISTENERS};
 pub use self::event::{
     Close, Data, Drain, End, Error, Event, Finish, Open, Pause, Pipe, Prefinish, Readable, Ready,

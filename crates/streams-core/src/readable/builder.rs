@@ -12,7 +12,6 @@ use crate::high_water_mark::default_high_water_mark;
 use crate::stream::{Callback, ChunkOps, ConstructHook, Core, DestroyHook, Lifecycle, Void};
 use crate::StreamError;
 
-type UserRead<T> = Box<dyn FnMut(&Readable<T>, usize)>;
 type UserDestroy<T> = Box<dyn FnMut(&Readable<T>, Option<StreamError>, Callback)>;
 type UserConstruct<T> = Box<dyn FnOnce(&Readable<T>, Callback)>;
 
@@ -56,7 +55,9 @@ pub struct ReadableBuilder<T: 'static> {
     encoding: Option<Encoding>,
     emit_close: bool,
     auto_destroy: bool,
-    read: Option<UserRead<T>>,
+    /// The user's `read`, already wrapped as the core calls it (one
+    /// dynamic call per read, straight into the user's closure).
+    read: Option<ReadHook<T, Void>>,
     destroy: Option<UserDestroy<T>>,
     construct: Option<UserConstruct<T>>,
 }
@@ -154,7 +155,10 @@ impl<T: 'static> ReadableBuilder<T> {
     /// assert_eq!(r.read(None).as_deref(), Some(&b"2"[..]));
     /// ```
     pub fn read(mut self, read: impl FnMut(&Readable<T>, usize) + 'static) -> Self {
-        self.read = Some(Box::new(read));
+        let mut read = read;
+        self.read = Some(Box::new(move |core: &Rc<Core<T, Void>>, n: usize| {
+            read(&Readable::from_core(core), n)
+        }));
         self
     }
 
@@ -232,10 +236,6 @@ impl<T: 'static> ReadableBuilder<T> {
             Some(text) if self.encoding.is_some() && !self.ops.object_mode => text,
             _ => self.ops,
         };
-        let read: Option<ReadHook<T, Void>> = self.read.map(|mut f| {
-            Box::new(move |core: &Rc<Core<T, Void>>, n: usize| f(&Readable::from_core(core), n))
-                as ReadHook<T, Void>
-        });
         let destroy: Option<DestroyHook<T, Void>> = self.destroy.map(|mut f| {
             Box::new(move |core: &Rc<Core<T, Void>>, err, cb| {
                 f(&Readable::from_core(core), err, cb)
@@ -245,7 +245,7 @@ impl<T: 'static> ReadableBuilder<T> {
             Box::new(move |core: &Rc<Core<T, Void>>, cb| f(&Readable::from_core(core), cb))
                 as ConstructHook<T, Void>
         });
-        let side = ReadSide::new(ops, hwm, read, self.encoding);
+        let side = ReadSide::new(ops, hwm, self.read, self.encoding);
         let core = Core::new(
             Some(side),
             None,

@@ -133,7 +133,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
 
     /// Reads and emits chunk after chunk while flowing.
     pub(crate) fn flow(self: &Rc<Self>) {
-        while self.rs().state.borrow().flowing == Some(true) && self.read_next().is_some() {}
+        while self.read_flowing().is_some() {}
     }
 
     /// Node's `isPaused()`.

@@ -4,7 +4,7 @@
 use std::any::TypeId;
 use std::rc::Rc;
 
-use crate::events::{self, Event, ListenerId};
+use crate::events::{self, Event, ListenerId, PreparedListener};
 use crate::next_tick;
 use crate::stream::Core;
 
@@ -25,12 +25,23 @@ impl<R: 'static, W: 'static> Core<R, W> {
         listener: impl Fn(&E::Arg<R>) + 'static,
         add: Add,
     ) -> ListenerId {
-        let id = match add {
-            Add::On => self.events.on(event, listener),
-            Add::Once => self.events.once(event, listener),
-            Add::Prepend => self.events.prepend_listener(event, listener),
-            Add::PrependOnce => self.events.prepend_once_listener(event, listener),
+        self.add_prepared_listener(event, PreparedListener::new(listener), add)
+    }
+
+    /// [`add_listener`](Self::add_listener) of a listener made beforehand.
+    pub(crate) fn add_prepared_listener<E: Event>(
+        self: &Rc<Self>,
+        event: E,
+        listener: PreparedListener<E::Arg<R>>,
+        add: Add,
+    ) -> ListenerId {
+        let (once, prepend) = match add {
+            Add::On => (false, false),
+            Add::Once => (true, false),
+            Add::Prepend => (false, true),
+            Add::PrependOnce => (true, true),
         };
+        let id = self.events.add_prepared(event, listener, once, prepend);
         if self.read.is_some() {
             self.listener_added(TypeId::of::<E>());
         }

@@ -83,16 +83,16 @@ impl<R: Clone + 'static, W: 'static> Core<R, W> {
         };
         link.ids.borrow_mut().dest_unpipe = Some(dest.on_unpipe(on_unpipe));
 
-        let on_data = {
+        // The destination makes the 'data' listener (it writes each chunk
+        // straight into its own, statically known, write path); a `false`
+        // write pauses the source.
+        let on_full = {
             let link = link.clone();
-            move |chunk: &R| {
-                if !link.dest.clone().write(chunk.clone()) {
-                    link.pause();
-                }
-            }
+            Rc::new(move || link.pause())
         };
+        let on_data = dest.clone().pipe_data_listener(on_full);
         // A 'data' listener like any other: it starts the flow.
-        let data_id = self.add_listener(events::Data, on_data, Add::On);
+        let data_id = self.add_prepared_listener(events::Data, on_data, Add::On);
         link.ids.borrow_mut().src_data = Some(data_id);
 
         // Our error handler goes before the user's.

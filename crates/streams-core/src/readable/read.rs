@@ -46,14 +46,21 @@ impl<R: 'static, W: 'static> Core<R, W> {
 
     /// Node's `readable.read(n)`.
     pub(crate) fn read_chunk(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
-        self.read_sized(size)
+        self.read_sized(size, false)
     }
 
     /// Node's `readable.read()` with no size, as the flowing loop and the
     /// async iterator call it: [`read_chunk`](Self::read_chunk) compiled
     /// for `None`, without the size checks.
     pub(crate) fn read_next(self: &Rc<Self>) -> Option<R> {
-        self.read_sized(None)
+        self.read_sized(None, false)
+    }
+
+    /// One turn of the flowing loop (Node's `flow`): `read()` while the
+    /// stream flows, `None` (with nothing done) once it does not. The
+    /// flowing test shares `read()`'s first borrow.
+    pub(crate) fn read_flowing(self: &Rc<Self>) -> Option<R> {
+        self.read_sized(None, true)
     }
 
     /// The body of `read(n)`.
@@ -62,7 +69,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// everything after it (taking the data, deciding on `'end'`) under
     /// another: no user code runs in between.
     #[inline(always)]
-    fn read_sized(self: &Rc<Self>, size: Option<usize>) -> Option<R> {
+    fn read_sized(self: &Rc<Self>, size: Option<usize>, flowing_only: bool) -> Option<R> {
         let rs = self.rs();
         if let Some(n) = size {
             if n > MAX_HWM {
@@ -78,6 +85,9 @@ impl<R: 'static, W: 'static> Core<R, W> {
 
         let (mut n, do_read, hwm) = {
             let mut state = rs.state.borrow_mut();
+            if flowing_only && state.flowing != Some(true) {
+                return None;
+            }
             if let Some(size) = size {
                 if size > state.hwm {
                     state.hwm = new_high_water_mark(size);
