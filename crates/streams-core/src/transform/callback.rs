@@ -57,6 +57,7 @@ impl<I: 'static, O: 'static> TransformCallback<I, O> {
     /// # Examples
     ///
     /// See the type's example.
+    #[inline]
     pub fn call(self, result: Result<Option<O>, StreamError>) {
         let data = match result {
             Err(err) => return self.write.call(Err(err)),
