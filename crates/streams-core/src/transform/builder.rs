@@ -1,5 +1,6 @@
 //! `TransformBuilder`: the options of `new stream.Transform(options)`.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -7,13 +8,11 @@ use bytes::Bytes;
 
 use super::callback::{FlushCallback, Parked, TransformCallback};
 use super::Transform;
-use crate::duplex::DuplexBuilder;
+use crate::duplex::{Duplex, DuplexBuilder};
 use crate::encoding::Encoding;
 use crate::stream::Callback;
 use crate::StreamError;
 
-type UserTransform<I, O> =
-    Rc<dyn Fn(&Transform<I, O>, I, Option<Encoding>, TransformCallback<I, O>)>;
 type UserFlush<I, O> = Box<dyn FnOnce(&Transform<I, O>, FlushCallback<I, O>)>;
 
 /// Builds a [`Transform`]: Node's `new Transform(options)`, a Duplex
@@ -44,7 +43,10 @@ pub struct TransformBuilder<I: 'static, O: 'static> {
     hwm: Option<usize>,
     readable_hwm: Option<usize>,
     writable_hwm: Option<usize>,
-    transform: Option<UserTransform<I, O>>,
+    /// Where the write hook parks its callback and the read hook finds it.
+    parked: Parked,
+    /// Whether [`transform`](Self::transform) gave the write hook.
+    has_transform: bool,
     flush: Option<UserFlush<I, O>>,
 }
 
@@ -61,7 +63,8 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
             hwm: None,
             readable_hwm: None,
             writable_hwm: None,
-            transform: None,
+            parked: Rc::new(RefCell::new(None)),
+            has_transform: false,
             flush: None,
         }
     }
@@ -184,8 +187,18 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
         mut self,
         transform: impl Fn(&Transform<I, O>, I, Option<Encoding>, TransformCallback<I, O>) + 'static,
     ) -> Self {
-        self.transform = Some(Rc::new(transform));
-        self
+        // The write hook is made here, around the user's closure itself, so
+        // a chunk costs one dynamic call (into this hook), not two.
+        let parked = self.parked.clone();
+        self.has_transform = true;
+        self.map(|b| {
+            b.write_core(move |core, chunk, encoding, write| {
+                let length = core.rs().state.borrow().length;
+                let cb =
+                    TransformCallback { core: core.clone(), write, length, parked: parked.clone() };
+                transform(&Transform::from_duplex(Duplex::from_core(core)), chunk, encoding, cb);
+            })
+        })
     }
 
     /// Runs after the last chunk was transformed, before the readable side
@@ -255,7 +268,6 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
     /// assert!(t.readable() && t.writable());
     /// ```
     pub fn build(self) -> Transform<I, O> {
-        let parked: Parked = Rc::new(std::cell::RefCell::new(None));
         let mut inner = self.inner;
         // Node's readable hwm (`highWaterMark` winning over
         // `readableHighWaterMark`) being 0 drops `highWaterMark` and gives
@@ -267,23 +279,12 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
                 .readable_high_water_mark(0)
                 .writable_high_water_mark(self.writable_hwm.unwrap_or(0));
         }
-        let transform = self.transform;
-        let write_parked = parked.clone();
-        inner = inner.write_core(move |core, chunk, encoding, write| {
-            let Some(transform) = &transform else {
+        if !self.has_transform {
+            inner = inner.write_core(|_, _, _, write| {
                 write.call(Err(StreamError::method_not_implemented("_transform()")));
-                return;
-            };
-            let length = core.rs().state.borrow().length;
-            let cb = TransformCallback {
-                core: core.clone(),
-                write,
-                length,
-                parked: write_parked.clone(),
-            };
-            transform(&Transform::from_duplex(crate::Duplex::from_core(core)), chunk, encoding, cb);
-        });
-        let read_parked = parked;
+            });
+        }
+        let read_parked = self.parked;
         inner = inner.read_core(move |_, _| {
             let write = read_parked.borrow_mut().take();
             if let Some(write) = write {

@@ -57,6 +57,7 @@ impl<I: 'static, O: 'static> TransformCallback<I, O> {
     /// # Examples
     ///
     /// See the type's example.
+    #[inline]
     pub fn call(self, result: Result<Option<O>, StreamError>) {
         let data = match result {
             Err(err) => return self.write.call(Err(err)),
@@ -69,12 +70,13 @@ impl<I: 'static, O: 'static> TransformCallback<I, O> {
             let state = self.core.rs().state.borrow();
             (state.ended, state.length, state.hwm)
         };
-        let writable_ended = self.core.ws().state.borrow().ended;
         if ended {
             // push(None) happened: let the new state propagate first.
             let write = self.write;
             next_tick(move || write.call(Ok(())));
-        } else if writable_ended || length == self.length || length < hwm {
+        } else if length < hwm || length == self.length || self.core.ws().state.borrow().ended {
+            // Node tests `wState.ended` first; the three tests only read
+            // state, so the cheapest goes first.
             self.write.call(Ok(()));
         } else {
             *self.parked.borrow_mut() = Some(self.write);
