@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use crate::encoding::{Encoding, StringDecoder};
 use crate::stream::{ChunkOps, Core, StreamId, WriteEnd};
+use crate::writable::WriteCallback;
 
 /// `ChunkOps::take`: `n` units from the front of a queue of `total`.
 type TakeFn<T> = fn(&mut VecDeque<T>, usize, usize) -> Option<T>;
@@ -107,6 +108,9 @@ pub(crate) struct ReadSide<R: 'static, W: 'static> {
     /// The `read` hook is running: a `read()` from inside it must not ask
     /// for more data, as the hook cannot be re-entered.
     pub(crate) in_hook: Cell<bool>,
+    /// A Transform's write callback, held back while its output is not
+    /// read (Node's `kCallback`): the next `read` hook call releases it.
+    pub(crate) parked_write: Cell<Option<WriteCallback>>,
 }
 
 impl<R: 'static, W: 'static> ReadSide<R, W> {
@@ -149,12 +153,16 @@ impl<R: 'static, W: 'static> ReadSide<R, W> {
             ops,
             has_hook: Cell::new(hook.is_some()),
             in_hook: Cell::new(false),
+            parked_write: Cell::new(None),
             hook: Cell::new(hook),
         }
     }
 
     pub(crate) fn release_hooks(&self) {
         drop(self.hook.take());
+        // It holds the stream: let it go with the hooks, as Node's
+        // `kCallback` goes with the stream.
+        drop(self.parked_write.take());
     }
 
     pub(crate) fn on_constructed(&self, core: &Rc<Core<R, W>>) {

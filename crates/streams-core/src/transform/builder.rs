@@ -1,12 +1,10 @@
 //! `TransformBuilder`: the options of `new stream.Transform(options)`.
 
-use std::cell::RefCell;
 use std::fmt;
-use std::rc::Rc;
 
 use bytes::Bytes;
 
-use super::callback::{FlushCallback, Parked, TransformCallback};
+use super::callback::{FlushCallback, TransformCallback};
 use super::Transform;
 use crate::duplex::{Duplex, DuplexBuilder};
 use crate::encoding::Encoding;
@@ -43,8 +41,6 @@ pub struct TransformBuilder<I: 'static, O: 'static> {
     hwm: Option<usize>,
     readable_hwm: Option<usize>,
     writable_hwm: Option<usize>,
-    /// Where the write hook parks its callback and the read hook finds it.
-    parked: Parked,
     /// Whether [`transform`](Self::transform) gave the write hook.
     has_transform: bool,
     flush: Option<UserFlush<I, O>>,
@@ -63,7 +59,6 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
             hwm: None,
             readable_hwm: None,
             writable_hwm: None,
-            parked: Rc::new(RefCell::new(None)),
             has_transform: false,
             flush: None,
         }
@@ -189,13 +184,11 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
     ) -> Self {
         // The write hook is made here, around the user's closure itself, so
         // a chunk costs one dynamic call (into this hook), not two.
-        let parked = self.parked.clone();
         self.has_transform = true;
         self.map(|b| {
             b.write_core(move |core, chunk, encoding, write| {
                 let length = core.rs().state.borrow().length;
-                let cb =
-                    TransformCallback { core: core.clone(), write, length, parked: parked.clone() };
+                let cb = TransformCallback { core: core.clone(), write, length };
                 transform(&Transform::from_duplex(Duplex::from_core(core)), chunk, encoding, cb);
             })
         })
@@ -284,10 +277,10 @@ impl<I: 'static, O: 'static> TransformBuilder<I, O> {
                 write.call(Err(StreamError::method_not_implemented("_transform()")));
             });
         }
-        let read_parked = self.parked;
-        inner = inner.read_core(move |_, _| {
-            let write = read_parked.borrow_mut().take();
-            if let Some(write) = write {
+        inner = inner.read_core(|core, _| {
+            // Node's `_read`: release the write callback parked by the
+            // transform's callback (`kCallback`), if any.
+            if let Some(write) = core.rs().parked_write.take() {
                 write.call(Ok(()));
             }
         });

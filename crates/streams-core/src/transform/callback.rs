@@ -1,6 +1,5 @@
 //! The callbacks of the `transform` and `flush` hooks.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -8,10 +7,6 @@ use crate::next_tick;
 use crate::stream::{Callback, Core};
 use crate::writable::WriteCallback;
 use crate::StreamError;
-
-/// Where a transform parks the write callback while its output is not
-/// being read (Node's `kCallback`): the next `read` releases it.
-pub(crate) type Parked = Rc<RefCell<Option<WriteCallback>>>;
 
 /// The callback of a [`transform`](super::TransformBuilder::transform)
 /// hook: Node's `callback(err, data)`.
@@ -42,7 +37,6 @@ pub struct TransformCallback<I: 'static, O: 'static> {
     pub(crate) write: WriteCallback,
     /// The readable length when the transform started.
     pub(crate) length: usize,
-    pub(crate) parked: Parked,
 }
 
 impl<I: 'static, O: 'static> fmt::Debug for TransformCallback<I, O> {
@@ -79,7 +73,8 @@ impl<I: 'static, O: 'static> TransformCallback<I, O> {
             // state, so the cheapest goes first.
             self.write.call(Ok(()));
         } else {
-            *self.parked.borrow_mut() = Some(self.write);
+            // Node's `kCallback`: the next `_read` calls it.
+            self.core.rs().parked_write.set(Some(self.write));
         }
     }
 }
