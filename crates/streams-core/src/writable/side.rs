@@ -1,7 +1,7 @@
 //! The write side of a stream: Node's `WritableState` and the
 //! implementation's hooks.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -207,6 +207,13 @@ impl<W> WriteState<W> {
 pub(crate) struct WriteSide<R: 'static, W: 'static> {
     pub(crate) state: RefCell<WriteState<W>>,
     pub(crate) ops: ChunkOps<W>,
+    /// The `write` hook, for a call that finds it here: taken out while
+    /// it runs and put back after (no reference count to move), so a call
+    /// made while it runs (a synchronous completion that finds more
+    /// buffered) finds it empty and uses [`write_hook`](Self::write_hook).
+    /// Empty once released.
+    pub(crate) write_hook_idle: Cell<Option<WriteHook<R, W>>>,
+    /// The `write` hook, for every call that does not find it idle.
     pub(crate) write_hook: RefCell<Option<WriteHook<R, W>>>,
     pub(crate) writev_hook: RefCell<Option<WritevHook<R, W>>>,
     pub(crate) final_hook: RefCell<Option<FinalHook<R, W>>>,
@@ -268,6 +275,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
             has_writev: options.writev.is_some(),
             has_final: options.final_.is_some(),
             ended_by_pipe: options.ended_by_pipe,
+            write_hook_idle: Cell::new(options.write.clone()),
             write_hook: RefCell::new(options.write),
             writev_hook: RefCell::new(options.writev),
             final_hook: RefCell::new(options.final_),
@@ -315,10 +323,13 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
 
     /// Drops the hooks of a closed stream (they may hold handles to it).
     pub(crate) fn release_hooks(&self) {
+        // A `write` hook running now is dropped when it returns (the stream
+        // is closed by then).
+        let idle = self.write_hook_idle.take();
         let write = self.write_hook.borrow_mut().take();
         let writev = self.writev_hook.borrow_mut().take();
         let final_ = self.final_hook.borrow_mut().take();
-        drop((write, writev, final_));
+        drop((idle, write, writev, final_));
     }
 
     /// Called when the `construct` hook succeeded: write what was buffered

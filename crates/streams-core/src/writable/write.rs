@@ -137,7 +137,29 @@ impl<R: 'static, W: 'static> Core<R, W> {
             Self::write_destroyed(chunk, done);
             return;
         }
-        let hook = ws.write_hook.borrow().clone();
+        match ws.write_hook_idle.take() {
+            Some(hook) => {
+                hook(self, chunk, encoding, done);
+                // Put it back unless the stream closed meanwhile (which
+                // released the hooks).
+                if !self.life.close_emitted.get() {
+                    ws.write_hook_idle.set(Some(hook));
+                }
+            }
+            None => self.call_write_hook_nested(chunk, encoding, done),
+        }
+    }
+
+    /// The `write` hook called while it is already running (or once
+    /// released, or absent).
+    #[inline(never)]
+    fn call_write_hook_nested(
+        self: &Rc<Self>,
+        chunk: W,
+        encoding: Option<Encoding>,
+        done: WriteCallback,
+    ) {
+        let hook = self.ws().write_hook.borrow().clone();
         match hook {
             Some(hook) => hook(self, chunk, encoding, done),
             None => self.write_without_hook(chunk, encoding, done),
