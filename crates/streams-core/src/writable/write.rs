@@ -29,6 +29,22 @@ impl<W> WriteState<W> {
         (self.write_seq, old_cb)
     }
 
+    /// [`begin_write`](Self::begin_write) for a write given its own
+    /// callback, if any: with none (the common case) the callbacks of the
+    /// write in flight stay the `Nop` they are between writes, untouched.
+    #[inline]
+    fn begin_write_with(&mut self, len: usize, cb: Option<UserCallback>) -> (u64, Completion) {
+        if cb.is_none() && self.write_cb.is_nop() {
+            self.write_len = len;
+            self.writing = true;
+            self.sync = true;
+            self.expect_write_cb = true;
+            self.write_seq = self.write_seq.wrapping_add(1);
+            return (self.write_seq, Completion::Nop);
+        }
+        self.begin_write(len, Completion::from_option(cb))
+    }
+
     /// Node's `needTick` for a callback-less synchronous completion that
     /// leaves `length` buffered: a `'drain'` is owed, or object mode (see
     /// `defer_after_write`).
@@ -85,10 +101,11 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 drop(state);
                 return Ok(ret && self.may_go_on());
             }
-            state.begin_write(len, Completion::from_option(cb))
+            state.begin_write_with(len, cb)
         };
         old_cb.discard();
-        self.call_write_hook(seq, chunk, encoding);
+        // Not destroyed: checked above, and no user code ran since.
+        self.invoke_write_hook(WriteCallback::new(self.clone(), seq), chunk, encoding);
         // The return value is computed after the hook ran: a synchronous
         // completion has already taken its chunk off `length`.
         let ret = {
@@ -131,12 +148,23 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// that. The caller clears `sync` afterwards.
     #[inline]
     pub(crate) fn call_write_hook(self: &Rc<Self>, seq: u64, chunk: W, encoding: Option<Encoding>) {
-        let ws = self.ws();
         let done = WriteCallback::new(self.clone(), seq);
         if self.life.destroyed.get() {
             Self::write_destroyed(chunk, done);
             return;
         }
+        self.invoke_write_hook(done, chunk, encoding);
+    }
+
+    /// Calls the `write` hook (the stream is not destroyed).
+    #[inline(always)]
+    fn invoke_write_hook(
+        self: &Rc<Self>,
+        done: WriteCallback,
+        chunk: W,
+        encoding: Option<Encoding>,
+    ) {
+        let ws = self.ws();
         match ws.write_hook_idle.take() {
             Some(hook) => {
                 hook(self, chunk, encoding, done);
