@@ -286,11 +286,9 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
     /// How much a chunk counts toward `length`: 1 in object mode; in byte
     /// mode its bytes, or, for a string kept as text (`decode_strings`
     /// off), its length in UTF-16 code units as JavaScript counts it.
+    #[inline]
     pub(crate) fn len_of(&self, chunk: &W, encoding: Option<Encoding>) -> usize {
-        if self.ops.object_mode {
-            return 1;
-        }
-        if encoding.is_some() {
+        if encoding.is_some() && !self.ops.object_mode {
             if let Some(text) = (self.ops.as_bytes)(chunk).and_then(|b| std::str::from_utf8(b).ok())
             {
                 return js_len(text);

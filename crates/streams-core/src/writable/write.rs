@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::side::{Completion, UserCallback, WriteState};
+use super::side::{Completion, UserCallback, WriteSide, WriteState};
 use super::{BufferedChunk, WriteCallback};
 use crate::encoding::Encoding;
 use crate::event_loop::CoreTick;
@@ -105,7 +105,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         };
         old_cb.discard();
         // Not destroyed: checked above, and no user code ran since.
-        self.invoke_write_hook(WriteCallback::new(self.clone(), seq), chunk, encoding);
+        self.invoke_write_hook(ws, WriteCallback::new(self.clone(), seq), chunk, encoding);
         // The return value is computed after the hook ran: a synchronous
         // completion has already taken its chunk off `length`.
         let ret = {
@@ -153,25 +153,29 @@ impl<R: 'static, W: 'static> Core<R, W> {
             Self::write_destroyed(chunk, done);
             return;
         }
-        self.invoke_write_hook(done, chunk, encoding);
+        self.invoke_write_hook(self.ws(), done, chunk, encoding);
     }
 
     /// Calls the `write` hook (the stream is not destroyed).
     #[inline(always)]
     fn invoke_write_hook(
         self: &Rc<Self>,
+        ws: &WriteSide<R, W>,
         done: WriteCallback,
         chunk: W,
         encoding: Option<Encoding>,
     ) {
-        let ws = self.ws();
         match ws.write_hook_idle.take() {
             Some(hook) => {
                 hook(self, chunk, encoding, done);
                 // Put it back unless the stream closed meanwhile (which
-                // released the hooks).
+                // released the hooks). Nothing else fills the slot (a call
+                // made meanwhile found it empty and left it so): the `None`
+                // it holds needs no drop.
                 if !self.life.close_emitted.get() {
-                    ws.write_hook_idle.set(Some(hook));
+                    let empty = ws.write_hook_idle.replace(Some(hook));
+                    debug_assert!(empty.is_none());
+                    std::mem::forget(empty);
                 }
             }
             None => self.call_write_hook_nested(chunk, encoding, done),
