@@ -227,6 +227,9 @@ pub(crate) struct WriteSide<R: 'static, W: 'static> {
     pub(crate) ended_by_pipe: bool,
     /// Async code waiting for this side to move (the `Sink` face).
     pub(crate) waiters: crate::async_face::Waiters,
+    /// The error of the write just refused, from `refuse_write` to the
+    /// `write_chunk` that returns it.
+    pub(crate) refused: Cell<Option<StreamError>>,
 }
 
 /// The options of a write side, as a builder collects them.
@@ -280,6 +283,7 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
             writev_hook: RefCell::new(options.writev),
             final_hook: RefCell::new(options.final_),
             waiters: Default::default(),
+            refused: Cell::new(None),
         }
     }
 
