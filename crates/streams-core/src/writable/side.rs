@@ -1,7 +1,7 @@
 //! The write side of a stream: Node's `WritableState` and the
 //! implementation's hooks.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -207,6 +207,13 @@ impl<W> WriteState<W> {
 pub(crate) struct WriteSide<R: 'static, W: 'static> {
     pub(crate) state: RefCell<WriteState<W>>,
     pub(crate) ops: ChunkOps<W>,
+    /// The `write` hook, for a call that finds it here: taken out while
+    /// it runs and put back after (no reference count to move), so a call
+    /// made while it runs (a synchronous completion that finds more
+    /// buffered) finds it empty and uses [`write_hook`](Self::write_hook).
+    /// Empty once released.
+    pub(crate) write_hook_idle: Cell<Option<WriteHook<R, W>>>,
+    /// The `write` hook, for every call that does not find it idle.
     pub(crate) write_hook: RefCell<Option<WriteHook<R, W>>>,
     pub(crate) writev_hook: RefCell<Option<WritevHook<R, W>>>,
     pub(crate) final_hook: RefCell<Option<FinalHook<R, W>>>,
@@ -220,6 +227,9 @@ pub(crate) struct WriteSide<R: 'static, W: 'static> {
     pub(crate) ended_by_pipe: bool,
     /// Async code waiting for this side to move (the `Sink` face).
     pub(crate) waiters: crate::async_face::Waiters,
+    /// The error of the write just refused, from `refuse_write` to the
+    /// `write_chunk` that returns it.
+    pub(crate) refused: Cell<Option<StreamError>>,
 }
 
 /// The options of a write side, as a builder collects them.
@@ -268,21 +278,21 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
             has_writev: options.writev.is_some(),
             has_final: options.final_.is_some(),
             ended_by_pipe: options.ended_by_pipe,
+            write_hook_idle: Cell::new(options.write.clone()),
             write_hook: RefCell::new(options.write),
             writev_hook: RefCell::new(options.writev),
             final_hook: RefCell::new(options.final_),
             waiters: Default::default(),
+            refused: Cell::new(None),
         }
     }
 
     /// How much a chunk counts toward `length`: 1 in object mode; in byte
     /// mode its bytes, or, for a string kept as text (`decode_strings`
     /// off), its length in UTF-16 code units as JavaScript counts it.
+    #[inline]
     pub(crate) fn len_of(&self, chunk: &W, encoding: Option<Encoding>) -> usize {
-        if self.ops.object_mode {
-            return 1;
-        }
-        if encoding.is_some() {
+        if encoding.is_some() && !self.ops.object_mode {
             if let Some(text) = (self.ops.as_bytes)(chunk).and_then(|b| std::str::from_utf8(b).ok())
             {
                 return js_len(text);
@@ -315,10 +325,13 @@ impl<R: 'static, W: 'static> WriteSide<R, W> {
 
     /// Drops the hooks of a closed stream (they may hold handles to it).
     pub(crate) fn release_hooks(&self) {
+        // A `write` hook running now is dropped when it returns (the stream
+        // is closed by then).
+        let idle = self.write_hook_idle.take();
         let write = self.write_hook.borrow_mut().take();
         let writev = self.writev_hook.borrow_mut().take();
         let final_ = self.final_hook.borrow_mut().take();
-        drop((write, writev, final_));
+        drop((idle, write, writev, final_));
     }
 
     /// Called when the `construct` hook succeeded: write what was buffered

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::side::{Completion, UserCallback, WriteState};
+use super::side::{Completion, UserCallback, WriteSide, WriteState};
 use super::{BufferedChunk, WriteCallback};
 use crate::encoding::Encoding;
 use crate::event_loop::CoreTick;
@@ -27,6 +27,22 @@ impl<W> WriteState<W> {
         self.expect_write_cb = true;
         self.write_seq = self.write_seq.wrapping_add(1);
         (self.write_seq, old_cb)
+    }
+
+    /// [`begin_write`](Self::begin_write) for a write given its own
+    /// callback, if any: with none (the common case) the callbacks of the
+    /// write in flight stay the `Nop` they are between writes, untouched.
+    #[inline]
+    fn begin_write_with(&mut self, len: usize, cb: Option<UserCallback>) -> (u64, Completion) {
+        if cb.is_none() && self.write_cb.is_nop() {
+            self.write_len = len;
+            self.writing = true;
+            self.sync = true;
+            self.expect_write_cb = true;
+            self.write_seq = self.write_seq.wrapping_add(1);
+            return (self.write_seq, Completion::Nop);
+        }
+        self.begin_write(len, Completion::from_option(cb))
     }
 
     /// Node's `needTick` for a callback-less synchronous completion that
@@ -54,12 +70,65 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// after `end()` or `destroy()` (the callback gets the error on the
     /// next tick and the stream fails), otherwise writes or buffers it.
     /// `Ok` carries `write()`'s return value.
+    #[inline]
     pub(crate) fn write_chunk(
         self: &Rc<Self>,
         chunk: W,
         encoding: Option<Encoding>,
         cb: Option<UserCallback>,
     ) -> Result<bool, StreamError> {
+        // The answer comes back in a register; the error of a refused
+        // write, rare, through the side.
+        let answer = match cb {
+            None => self.write_without_callback(chunk, encoding),
+            Some(cb) => self.write_with_callback(chunk, encoding, cb),
+        };
+        match answer {
+            Some(ret) => Ok(ret),
+            None => Err(self.take_refusal()),
+        }
+    }
+
+    /// [`write_or_buffer`](Self::write_or_buffer) compiled for a write
+    /// without a callback (Node's `nop`), the common case.
+    #[inline(never)]
+    fn write_without_callback(
+        self: &Rc<Self>,
+        chunk: W,
+        encoding: Option<Encoding>,
+    ) -> Option<bool> {
+        self.write_or_buffer(chunk, encoding, None)
+    }
+
+    /// [`write_or_buffer`](Self::write_or_buffer) for a write with a
+    /// callback.
+    #[inline(never)]
+    fn write_with_callback(
+        self: &Rc<Self>,
+        chunk: W,
+        encoding: Option<Encoding>,
+        cb: UserCallback,
+    ) -> Option<bool> {
+        self.write_or_buffer(chunk, encoding, Some(cb))
+    }
+
+    /// The error [`refuse_write`](Self::refuse_write) left for
+    /// [`write_chunk`](Self::write_chunk) to return.
+    #[cold]
+    #[inline(never)]
+    fn take_refusal(&self) -> StreamError {
+        self.ws().refused.take().unwrap_or_else(StreamError::write_after_end)
+    }
+
+    /// The body of [`write_chunk`](Self::write_chunk): `None` when the
+    /// write is refused (the error is left in `refused`).
+    #[inline(always)]
+    fn write_or_buffer(
+        self: &Rc<Self>,
+        chunk: W,
+        encoding: Option<Encoding>,
+        cb: Option<UserCallback>,
+    ) -> Option<bool> {
         let ws = self.ws();
         let len = ws.len_of(&chunk, encoding);
         // Node's `_write` checks, `writeOrBuffer`'s accounting and, for a
@@ -71,7 +140,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
             if state.ending || self.life.destroyed.get() {
                 let ending = state.ending;
                 drop(state);
-                return Err(self.refuse_write(ending, chunk, cb));
+                self.refuse_write(ending, chunk, cb);
+                return None;
             }
             state.pending_cb += 1;
             state.length += len;
@@ -83,12 +153,13 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 state.buffered.push_back(chunk, encoding, cb);
                 let ret = state.below_hwm();
                 drop(state);
-                return Ok(ret && self.may_go_on());
+                return Some(ret && self.may_go_on());
             }
-            state.begin_write(len, Completion::from_option(cb))
+            state.begin_write_with(len, cb)
         };
         old_cb.discard();
-        self.call_write_hook(seq, chunk, encoding);
+        // Not destroyed: checked above, and no user code ran since.
+        self.invoke_write_hook(ws, WriteCallback::new(self.clone(), seq), chunk, encoding);
         // The return value is computed after the hook ran: a synchronous
         // completion has already taken its chunk off `length`.
         let ret = {
@@ -96,7 +167,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             state.sync = false;
             state.below_hwm()
         };
-        Ok(ret && self.may_go_on())
+        Some(ret && self.may_go_on())
     }
 
     /// False once failed, to break `while w.write(..) {}` loops.
@@ -105,15 +176,12 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// A write after `end()` (`ending`) or `destroy()`: the callback gets
-    /// the error on the next tick, and the stream fails.
+    /// the error on the next tick, and the stream fails. The error is left
+    /// in `refused` for [`write_chunk`](Self::write_chunk) to return (after
+    /// `error_or_destroy`, which may run user code that writes again).
     #[cold]
     #[inline(never)]
-    fn refuse_write(
-        self: &Rc<Self>,
-        ending: bool,
-        chunk: W,
-        cb: Option<UserCallback>,
-    ) -> StreamError {
+    fn refuse_write(self: &Rc<Self>, ending: bool, chunk: W, cb: Option<UserCallback>) {
         drop(chunk);
         let err =
             if ending { StreamError::write_after_end() } else { StreamError::destroyed("write") };
@@ -122,7 +190,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             next_tick(move || cb(Err(e)));
         }
         self.error_or_destroy(err.clone(), true);
-        err
+        self.ws().refused.set(Some(err));
     }
 
     /// The call of Node's `doWrite` for one chunk, once
@@ -131,13 +199,50 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// that. The caller clears `sync` afterwards.
     #[inline]
     pub(crate) fn call_write_hook(self: &Rc<Self>, seq: u64, chunk: W, encoding: Option<Encoding>) {
-        let ws = self.ws();
         let done = WriteCallback::new(self.clone(), seq);
         if self.life.destroyed.get() {
             Self::write_destroyed(chunk, done);
             return;
         }
-        let hook = ws.write_hook.borrow().clone();
+        self.invoke_write_hook(self.ws(), done, chunk, encoding);
+    }
+
+    /// Calls the `write` hook (the stream is not destroyed).
+    #[inline(always)]
+    fn invoke_write_hook(
+        self: &Rc<Self>,
+        ws: &WriteSide<R, W>,
+        done: WriteCallback,
+        chunk: W,
+        encoding: Option<Encoding>,
+    ) {
+        match ws.write_hook_idle.take() {
+            Some(hook) => {
+                hook(self, chunk, encoding, done);
+                // Put it back unless the stream closed meanwhile (which
+                // released the hooks). Nothing else fills the slot (a call
+                // made meanwhile found it empty and left it so): the `None`
+                // it holds needs no drop.
+                if !self.life.close_emitted.get() {
+                    let empty = ws.write_hook_idle.replace(Some(hook));
+                    debug_assert!(empty.is_none());
+                    std::mem::forget(empty);
+                }
+            }
+            None => self.call_write_hook_nested(chunk, encoding, done),
+        }
+    }
+
+    /// The `write` hook called while it is already running (or once
+    /// released, or absent).
+    #[inline(never)]
+    fn call_write_hook_nested(
+        self: &Rc<Self>,
+        chunk: W,
+        encoding: Option<Encoding>,
+        done: WriteCallback,
+    ) {
+        let hook = self.ws().write_hook.borrow().clone();
         match hook {
             Some(hook) => hook(self, chunk, encoding, done),
             None => self.write_without_hook(chunk, encoding, done),
@@ -222,8 +327,11 @@ impl<R: 'static, W: 'static> Core<R, W> {
             state.writing = false;
             state.expect_write_cb = false;
             state.length = length;
-            state.write_len = 0;
-            state.dec_pending(1);
+            // `write_len` is read only while a write is in flight, and the
+            // next one sets it: left as it is. The write counted in
+            // `pending_cb` when accepted, so this cannot underflow.
+            debug_assert!(state.pending_cb > 0, "pending_cb underflow");
+            state.pending_cb -= 1;
             state.ending
         };
         if ending {
