@@ -1,22 +1,26 @@
 //! The floor of a Node-shaped pipe: how fast N2 (Node's
-//! `benchmark/streams/pipe-object-mode.js`) could go if a stream did
-//! nothing but the steps every Node-faithful pipe must take for each
-//! object, and none of the rest.
+//! `benchmark/streams/pipe-object-mode.js`) and W2 (objects through a
+//! Transform) could go if a stream did nothing but the steps every
+//! Node-faithful pipe must take for each object, and none of the rest.
 //!
 //! Per object, as in Node: the flowing loop calls `read()`, which calls the
 //! source's `read` hook (a dynamic call) under no borrow; the hook pushes
-//! the object into the buffer; `read()` takes it out again and hands it to
+//! into the buffer; `read()` takes the object out again and hands it to
 //! the `'data'` listener (a dynamic call), the pipe, which writes it to the
 //! destination; the destination calls its `write` hook (a dynamic call)
-//! with a callback that holds the destination, and the hook calls back.
+//! with a callback that holds the destination, and the hook calls back. A
+//! Transform is a destination whose `write` hook pushes into its own
+//! readable side, which, flowing with an empty buffer, hands the object
+//! straight to its `'data'` listener (Node's `addChunk`), the second pipe.
 //! Each stream keeps its state behind a `RefCell` that is never borrowed
 //! across user code, as the real core does.
 //!
 //! What it leaves out, and the real core does not: errors and destroy,
 //! `'end'`/`'finish'`, ticks (`'readable'`, read-more, after-write),
 //! several listeners and destinations, byte mode, encodings, corking and
-//! `writev`, the async face's wakers, backpressure's `'drain'`. So this is
-//! a bound no faithful implementation beats, not a design to copy.
+//! `writev`, the async face's wakers, `'drain'` and the Transform's parked
+//! callback. So this is a bound no faithful implementation beats, not a
+//! design to copy.
 //!
 //! ```sh
 //! cargo bench --bench pipe_floor              # 5,000,000 objects, 5 rounds
@@ -33,17 +37,24 @@ use std::time::Instant;
 #[derive(Clone, Copy, Debug)]
 struct Empty;
 
+/// The object of W2: `{ id, value }`.
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    id: u64,
+    value: u64,
+}
+
 /// A source's `read` hook.
-type ReadHook = Box<dyn FnMut(&Source)>;
+type ReadHook<T> = Box<dyn FnMut(&Source<T>)>;
 /// A destination's `write` hook.
-type WriteHook = Box<dyn Fn(Empty, Done)>;
+type WriteHook<T> = Box<dyn Fn(T, Done<T>)>;
 /// The `'data'` listener (the pipe); `false` pauses the source.
-type DataListener = Rc<dyn Fn(Empty) -> bool>;
+type DataListener<T> = Rc<dyn Fn(T) -> bool>;
 
 /// The readable state the loop needs.
 #[derive(Debug)]
-struct ReadState {
-    buffer: VecDeque<Empty>,
+struct ReadState<T> {
+    buffer: VecDeque<T>,
     hwm: usize,
     flowing: bool,
     reading: bool,
@@ -51,32 +62,55 @@ struct ReadState {
     ended: bool,
 }
 
-/// A readable source with one `'data'` listener.
-struct Source {
-    state: RefCell<ReadState>,
-    hook: Cell<Option<ReadHook>>,
-    data: RefCell<Option<DataListener>>,
+/// A readable side with one `'data'` listener.
+struct Source<T> {
+    state: RefCell<ReadState<T>>,
+    hook: Cell<Option<ReadHook<T>>>,
+    data: RefCell<Option<DataListener<T>>>,
 }
 
-impl Source {
-    /// `push(chunk)`: into the buffer (the hook runs inside `read()`).
-    fn push(&self, chunk: Option<Empty>) -> bool {
-        let mut state = self.state.borrow_mut();
-        state.reading = false;
-        match chunk {
-            Some(chunk) => {
-                state.buffer.push_back(chunk);
-                state.buffer.len() < state.hwm
-            }
-            None => {
-                state.ended = true;
-                false
-            }
+impl<T> Source<T> {
+    fn new(hwm: usize, hook: Option<ReadHook<T>>) -> Source<T> {
+        Source {
+            state: RefCell::new(ReadState {
+                buffer: VecDeque::with_capacity(hwm),
+                hwm,
+                flowing: true,
+                reading: false,
+                sync: false,
+                ended: false,
+            }),
+            hook: Cell::new(hook),
+            data: RefCell::new(None),
         }
     }
 
+    /// `push(chunk)`: into the buffer from inside `read()`; straight to the
+    /// `'data'` listener when flowing with nothing buffered (`addChunk`).
+    fn push(&self, chunk: Option<T>) -> bool {
+        let mut state = self.state.borrow_mut();
+        state.reading = false;
+        let Some(chunk) = chunk else {
+            state.ended = true;
+            return false;
+        };
+        if state.flowing && state.buffer.is_empty() && !state.sync {
+            drop(state);
+            let listener = self.data.borrow().clone();
+            if let Some(listener) = listener {
+                if !listener(chunk) {
+                    self.state.borrow_mut().flowing = false;
+                }
+            }
+            let state = self.state.borrow();
+            return state.buffer.len() < state.hwm;
+        }
+        state.buffer.push_back(chunk);
+        state.buffer.len() < state.hwm
+    }
+
     /// `read()`: ask the hook for more, then take the first object.
-    fn read(&self) -> Option<Empty> {
+    fn read(&self) -> Option<T> {
         let call = {
             let mut state = self.state.borrow_mut();
             let call = !state.reading && !state.ended && state.buffer.len() < state.hwm;
@@ -107,6 +141,15 @@ impl Source {
             }
         }
     }
+
+    /// `pipe(dest)`: the `'data'` listener writes into `dest`.
+    fn pipe(&self, dest: &Rc<Sink<T>>)
+    where
+        T: 'static,
+    {
+        let dest = dest.clone();
+        *self.data.borrow_mut() = Some(Rc::new(move |chunk| dest.write(chunk)));
+    }
 }
 
 /// The writable state the write needs.
@@ -120,29 +163,43 @@ struct WriteState {
     seq: u64,
 }
 
-/// A writable destination.
-struct Sink {
+/// A writable side.
+struct Sink<T> {
     state: RefCell<WriteState>,
-    hook: Cell<Option<WriteHook>>,
+    hook: Cell<Option<WriteHook<T>>>,
 }
 
 /// The callback of one write: it holds the destination, as Node's `cb`
 /// closes over its stream.
-struct Done {
-    sink: Rc<Sink>,
+struct Done<T> {
+    sink: Rc<Sink<T>>,
     seq: u64,
 }
 
-impl Done {
+impl<T> Done<T> {
     fn call(self) {
         self.sink.on_write(self.seq);
     }
 }
 
-impl Sink {
+impl<T> Sink<T> {
+    fn new(hwm: usize, hook: WriteHook<T>) -> Rc<Sink<T>> {
+        Rc::new(Sink {
+            state: RefCell::new(WriteState {
+                length: 0,
+                hwm,
+                writing: false,
+                sync: false,
+                pending: 0,
+                seq: 0,
+            }),
+            hook: Cell::new(Some(hook)),
+        })
+    }
+
     /// `write(chunk)`: account for it, call the hook, answer below the
     /// high-water mark.
-    fn write(self: &Rc<Self>, chunk: Empty) -> bool {
+    fn write(self: &Rc<Self>, chunk: T) -> bool {
         let seq = {
             let mut state = self.state.borrow_mut();
             state.pending += 1;
@@ -172,43 +229,26 @@ impl Sink {
     }
 }
 
-/// Pipes `n` objects; returns the seconds taken.
-fn run(n: u64) -> f64 {
-    let source = Source {
-        state: RefCell::new(ReadState {
-            buffer: VecDeque::with_capacity(16),
-            hwm: 16,
-            flowing: true,
-            reading: false,
-            sync: false,
-            ended: false,
-        }),
-        hook: Cell::new(None),
-        data: RefCell::new(None),
-    };
+/// N2: one object, `n` times, from a source that pushes one per `read`
+/// into a sink that calls back at once. Returns the seconds taken.
+fn n2(n: u64) -> f64 {
     let mut i = 0u64;
-    source.hook.set(Some(Box::new(move |this: &Source| {
-        let last = i == n;
-        i += 1;
-        this.push(if last { None } else { Some(Empty) });
-    })));
-    let sink = Rc::new(Sink {
-        state: RefCell::new(WriteState {
-            length: 0,
-            hwm: 16,
-            writing: false,
-            sync: false,
-            pending: 0,
-            seq: 0,
+    let source = Source::new(
+        16,
+        Some(Box::new(move |this: &Source<Empty>| {
+            let last = i == n;
+            i += 1;
+            this.push(if last { None } else { Some(Empty) });
+        })),
+    );
+    let sink = Sink::new(
+        16,
+        Box::new(|chunk, done| {
+            black_box(chunk);
+            done.call();
         }),
-        hook: Cell::new(None),
-    });
-    sink.hook.set(Some(Box::new(|chunk, done| {
-        black_box(chunk);
-        done.call();
-    })));
-    let dest = sink.clone();
-    *source.data.borrow_mut() = Some(Rc::new(move |chunk| dest.write(chunk)));
+    );
+    source.pipe(&sink);
     let start = Instant::now();
     source.flow();
     let secs = start.elapsed().as_secs_f64();
@@ -216,13 +256,68 @@ fn run(n: u64) -> f64 {
     secs
 }
 
+/// W2: `n` items from a source that pushes until `push` says stop,
+/// through a Transform (`value += 1`) into a sink that sums the values.
+fn w2(n: u64) -> f64 {
+    let mut next = 0u64;
+    let source = Source::new(
+        16,
+        Some(Box::new(move |this: &Source<Item>| loop {
+            if next == n {
+                this.push(None);
+                return;
+            }
+            let id = next;
+            next += 1;
+            if !this.push(Some(Item { id, value: id })) {
+                return;
+            }
+        })),
+    );
+    let sum = Rc::new(Cell::new(0u64));
+    let total = sum.clone();
+    let sink = Sink::new(
+        16,
+        Box::new(move |item: Item, done| {
+            black_box(item.id);
+            total.set(total.get() + item.value);
+            done.call();
+        }),
+    );
+    let out = Rc::new(Source::new(16, None));
+    out.pipe(&sink);
+    let readable = out.clone();
+    let bump = Sink::new(
+        16,
+        Box::new(move |mut item: Item, done| {
+            item.value += 1;
+            readable.push(Some(item));
+            done.call();
+        }),
+    );
+    source.pipe(&bump);
+    let start = Instant::now();
+    source.flow();
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(sum.get(), n * (n + 1) / 2, "every item reached the sink, bumped");
+    black_box(sink.state.borrow().pending);
+    secs
+}
+
+/// The median, min and max rate of five rounds, in millions per second.
+fn rounds(n: u64, run: fn(u64) -> f64) -> [f64; 3] {
+    let mut rates: Vec<f64> = (0..5).map(|_| n as f64 / run(n) / 1e6).collect();
+    rates.sort_by(f64::total_cmp);
+    [rates[2], rates[0], rates[4]]
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a number is the object count.
     let n = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5_000_000u64);
-    let mut rates: Vec<f64> = (0..5).map(|_| n as f64 / run(n) / 1e6).collect();
-    rates.sort_by(f64::total_cmp);
-    println!(
-        "pipe_floor: {n} objects, median {:.1}M objects/s (min {:.1}M, max {:.1}M)",
-        rates[2], rates[0], rates[4]
-    );
+    for (name, run) in [("N2", n2 as fn(u64) -> f64), ("W2", w2)] {
+        let [median, min, max] = rounds(n, run);
+        println!(
+            "pipe_floor {name}: {n} objects, median {median:.1}M objects/s (min {min:.1}M, max {max:.1}M)"
+        );
+    }
 }
