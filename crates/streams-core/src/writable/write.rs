@@ -33,7 +33,11 @@ impl<W> WriteState<W> {
     /// callback, if any: with none (the common case) the callbacks of the
     /// write in flight stay the `Nop` they are between writes, untouched.
     #[inline]
-    fn begin_write_with(&mut self, len: usize, cb: Option<UserCallback>) -> (u64, Completion) {
+    pub(crate) fn begin_write_with(
+        &mut self,
+        len: usize,
+        cb: Option<UserCallback>,
+    ) -> (u64, Completion) {
         if cb.is_none() && self.write_cb.is_nop() {
             self.write_len = len;
             self.writing = true;
