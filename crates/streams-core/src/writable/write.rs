@@ -299,10 +299,16 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Node's `onwrite`: the hook called back for write number `seq`.
     #[inline]
     pub(crate) fn write_done(self: &Rc<Self>, seq: u64, result: Result<(), StreamError>) {
-        if result.is_ok() && self.sync_write_done(seq) {
-            return;
+        // Taken apart at once: a success then holds nothing to drop, and
+        // is tested once.
+        match result {
+            Ok(()) => {
+                if !self.sync_write_done(seq) {
+                    self.write_done_slow(seq, Ok(()));
+                }
+            }
+            Err(err) => self.write_done_slow(seq, Err(err)),
         }
-        self.write_done_slow(seq, result);
     }
 
     /// The common synchronous success, with nothing buffered and no
