@@ -441,7 +441,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// Node's `afterWrite`: `'drain'` if owed (never after `end()`), then
-    /// the producer's callback, then finishing if ending.
+    /// the producer's callback, then finishing if ending. Inlined into
+    /// [`write_done_slow`](Self::write_done_slow), where an asynchronous
+    /// completion runs it once per write.
+    #[inline(always)]
     pub(crate) fn after_write(self: &Rc<Self>, cb: Completion) {
         let ws = self.ws();
         let (drain, ending) = {
