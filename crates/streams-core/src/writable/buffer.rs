@@ -124,7 +124,9 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 // (chunks written meanwhile included).
                 while let Some((request, callback)) = state.buffered.pop_front() {
                     let len = ws.len_of(&request.chunk, request.encoding);
-                    let (seq, old_cb) = state.begin_write(len, Completion::from_option(callback));
+                    // Without a callback (the common case) the `Nop` slot
+                    // stays as it is.
+                    let (seq, old_cb) = state.begin_write_with(len, callback);
                     drop(state);
                     old_cb.discard();
                     self.call_write_hook(seq, request.chunk, request.encoding);

@@ -33,7 +33,11 @@ impl<W> WriteState<W> {
     /// callback, if any: with none (the common case) the callbacks of the
     /// write in flight stay the `Nop` they are between writes, untouched.
     #[inline]
-    fn begin_write_with(&mut self, len: usize, cb: Option<UserCallback>) -> (u64, Completion) {
+    pub(crate) fn begin_write_with(
+        &mut self,
+        len: usize,
+        cb: Option<UserCallback>,
+    ) -> (u64, Completion) {
         if cb.is_none() && self.write_cb.is_nop() {
             self.write_len = len;
             self.writing = true;
@@ -295,10 +299,16 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Node's `onwrite`: the hook called back for write number `seq`.
     #[inline]
     pub(crate) fn write_done(self: &Rc<Self>, seq: u64, result: Result<(), StreamError>) {
-        if result.is_ok() && self.sync_write_done(seq) {
-            return;
+        // Taken apart at once: a success then holds nothing to drop, and
+        // is tested once.
+        match result {
+            Ok(()) => {
+                if !self.sync_write_done(seq) {
+                    self.write_done_slow(seq, Ok(()));
+                }
+            }
+            Err(err) => self.write_done_slow(seq, Err(err)),
         }
-        self.write_done_slow(seq, result);
     }
 
     /// The common synchronous success, with nothing buffered and no
@@ -431,7 +441,10 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// Node's `afterWrite`: `'drain'` if owed (never after `end()`), then
-    /// the producer's callback, then finishing if ending.
+    /// the producer's callback, then finishing if ending. Inlined into
+    /// [`write_done_slow`](Self::write_done_slow), where an asynchronous
+    /// completion runs it once per write.
+    #[inline(always)]
     pub(crate) fn after_write(self: &Rc<Self>, cb: Completion) {
         let ws = self.ws();
         let (drain, ending) = {
