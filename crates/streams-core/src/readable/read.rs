@@ -133,12 +133,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             let want = state.need_readable
                 || state.length == 0
                 || state.length.saturating_sub(n) < state.hwm;
-            let blocked = state.reading
-                || rs.in_hook.get()
-                || state.ended
-                || self.life.destroyed.get()
-                || self.life.is_errored()
-                || !self.life.constructed.get();
+            let blocked = state.reading || rs.in_hook.get() || state.ended || self.life.is_halted();
             let do_read = want && !blocked;
             if do_read {
                 state.reading = true;
