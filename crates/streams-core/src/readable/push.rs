@@ -24,7 +24,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
             self.error_or_destroy(StreamError::push_after_eof(), false);
             return false;
         }
-        if self.life.destroyed.get() || self.life.is_errored() {
+        // Destroyed or errored implies halted: one test while neither.
+        if self.life.is_halted() && (self.life.destroyed.get() || self.life.is_errored()) {
             return false;
         }
         state.reading = false;

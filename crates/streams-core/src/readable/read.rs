@@ -133,12 +133,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
             let want = state.need_readable
                 || state.length == 0
                 || state.length.saturating_sub(n) < state.hwm;
-            let blocked = state.reading
-                || rs.in_hook.get()
-                || state.ended
-                || self.life.destroyed.get()
-                || self.life.is_errored()
-                || !self.life.constructed.get();
+            let blocked = state.reading || rs.in_hook.get() || state.ended || self.life.is_halted();
             let do_read = want && !blocked;
             if do_read {
                 state.reading = true;
@@ -203,8 +198,16 @@ impl<R: 'static, W: 'static> Core<R, W> {
             };
             // `end_readable` below only schedules a tick: these flags are
             // the same before and after it.
-            let emit =
-                ret.is_some() && !self.life.error_emitted.get() && !self.life.close_emitted.get();
+            // `'error'` and `'close'` are emitted only once the stream is
+            // errored or destroyed: a stream that is neither (nor under
+            // construction) has emitted neither.
+            debug_assert!(
+                self.life.is_halted()
+                    || !(self.life.error_emitted.get() || self.life.close_emitted.get())
+            );
+            let emit = ret.is_some()
+                && (!self.life.is_halted()
+                    || (!self.life.error_emitted.get() && !self.life.close_emitted.get()));
             if emit {
                 state.data_emitted = true;
             }

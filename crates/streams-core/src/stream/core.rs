@@ -127,13 +127,21 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     /// The read side; only called on paths that a read side exists for.
+    #[inline]
     pub(crate) fn rs(&self) -> &ReadSide<R, W> {
-        self.read.as_ref().expect("a readable-side operation on a stream that has a read side")
+        match &self.read {
+            Some(rs) => rs,
+            None => missing_side("a readable-side operation on a stream that has a read side"),
+        }
     }
 
     /// The write side; only called on paths that a write side exists for.
+    #[inline]
     pub(crate) fn ws(&self) -> &WriteSide<R, W> {
-        self.write.as_ref().expect("a writable-side operation on a stream that has a write side")
+        match &self.write {
+            Some(ws) => ws,
+            None => missing_side("a writable-side operation on a stream that has a write side"),
+        }
     }
 
     /// Queues `tick` to run on the next tick, in [`next_tick`]'s FIFO
@@ -150,6 +158,15 @@ impl<R: 'static, W: 'static> Core<R, W> {
     pub(crate) fn is_writable(&self) -> bool {
         self.write.as_ref().is_some_and(|w| w.is_writable(self))
     }
+}
+
+/// The panic of [`Core::rs`] and [`Core::ws`], out of line: the callers
+/// test the side and branch here, without setting up the message and
+/// location on their hot path.
+#[cold]
+#[inline(never)]
+fn missing_side(what: &str) -> ! {
+    panic!("{what}")
 }
 
 impl<R: 'static, W: 'static> OnTick for Core<R, W> {

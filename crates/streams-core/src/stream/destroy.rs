@@ -19,7 +19,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
         if let Some(err) = &err {
             self.life.record_error(err);
         }
-        self.life.destroyed.set(true);
+        self.life.set_destroyed();
         if let Some(write) = &self.write {
             write.on_destroy(self);
         }
@@ -118,7 +118,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     /// Starts the `construct` hook on the next tick; both sides wait for
     /// it (no `read`, `write` or `final` hook runs before it calls back).
     pub(crate) fn construct(self: &Rc<Self>) {
-        self.life.constructed.set(false);
+        self.life.set_constructed(false);
         let core = self.clone();
         next_tick(move || {
             let Some(hook) = core.construct_hook.borrow_mut().take() else { return };
@@ -131,7 +131,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
     }
 
     fn on_constructed(self: &Rc<Self>, err: Option<StreamError>) {
-        self.life.constructed.set(true);
+        self.life.set_constructed(true);
         if self.life.destroyed.get() {
             let pending = self.life.pending_destroy.borrow_mut().take().flatten();
             self.run_destroy_hook(pending.or(err));

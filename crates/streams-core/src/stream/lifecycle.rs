@@ -27,6 +27,12 @@ pub(crate) struct Lifecycle {
     pub(crate) closed: Cell<bool>,
     pub(crate) error_emitted: Cell<bool>,
     pub(crate) close_emitted: Cell<bool>,
+    /// `destroyed || errored || !constructed`, kept up to date by
+    /// [`set_destroyed`](Self::set_destroyed),
+    /// [`set_constructed`](Self::set_constructed) and
+    /// [`record_error`](Self::record_error), so `read()` tests one flag
+    /// for all three before it calls the read hook.
+    halted: Cell<bool>,
     pub(crate) emit_close: bool,
     pub(crate) auto_destroy: bool,
     /// The error passed to `destroy()` while a `construct` hook was still
@@ -44,6 +50,7 @@ impl Lifecycle {
             closed: Cell::new(false),
             error_emitted: Cell::new(false),
             close_emitted: Cell::new(false),
+            halted: Cell::new(false),
             emit_close,
             auto_destroy,
             pending_destroy: RefCell::new(None),
@@ -64,6 +71,30 @@ impl Lifecycle {
         if errored.is_none() {
             *errored = Some(err.clone());
             self.has_error.set(true);
+            self.halted.set(true);
         }
+    }
+
+    /// Destroyed, errored or not constructed (yet): no hook may run.
+    #[inline]
+    pub(crate) fn is_halted(&self) -> bool {
+        debug_assert_eq!(
+            self.halted.get(),
+            self.destroyed.get() || self.is_errored() || !self.constructed.get()
+        );
+        self.halted.get()
+    }
+
+    /// Marks the stream destroyed (set this flag only through here).
+    pub(crate) fn set_destroyed(&self) {
+        self.destroyed.set(true);
+        self.halted.set(true);
+    }
+
+    /// Marks construction as running or done (set this flag only through
+    /// here).
+    pub(crate) fn set_constructed(&self, constructed: bool) {
+        self.constructed.set(constructed);
+        self.halted.set(self.destroyed.get() || self.is_errored() || !constructed);
     }
 }
