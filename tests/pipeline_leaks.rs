@@ -498,3 +498,31 @@ fn a_repeated_pipeline_leaves_no_allocation_behind() {
     let third = once();
     assert_eq!((second, third), (0, 0), "bytes left allocated by one more run");
 }
+
+/// A Transform whose callback comes after `'close'` with its output over
+/// the high-water mark (where Node parks the callback for the next
+/// `_read`, which never comes) leaves nothing behind: neither the stream
+/// nor the chunk it pushed.
+#[test]
+fn a_transform_called_back_after_close_leaves_nothing_behind() {
+    let c = Counters::default();
+    let c2 = c.clone();
+    run(async move {
+        let parked = Rc::new(RefCell::new(None));
+        let slot = parked.clone();
+        let t = Transform::<Chunk, Chunk>::object_builder()
+            .high_water_mark(1)
+            .transform(move |t, chunk, _, cb| {
+                t.push(chunk);
+                *slot.borrow_mut() = Some(cb);
+            })
+            .build();
+        t.write(c2.chunk(1));
+        t.destroy(None);
+        immediate().await;
+        assert!(t.closed());
+        let cb = parked.borrow_mut().take().expect("the transform kept its callback");
+        cb.call(Ok(Some(c2.chunk(2))));
+    });
+    c.assert_all_dropped();
+}

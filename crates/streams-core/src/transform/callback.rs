@@ -72,10 +72,13 @@ impl<I: 'static, O: 'static> TransformCallback<I, O> {
             // Node tests `wState.ended` first; the three tests only read
             // state, so the cheapest goes first.
             self.write.call(Ok(()));
-        } else {
+        } else if !self.core.life.close_emitted.get() {
             // Node's `kCallback`: the next `_read` calls it.
             self.core.rs().parked_write.set(Some(self.write));
         }
+        // After 'close' no `_read` comes (the hooks are released) and Node
+        // never calls the parked callback: dropping it here keeps the
+        // stream from holding itself through the slot.
     }
 }
 
