@@ -20,13 +20,19 @@ impl<W> WriteState<W> {
     /// dropped with no borrow held (always `Nop`: the last write's were
     /// taken when it completed).
     pub(crate) fn begin_write(&mut self, len: usize, cb: Completion) -> (u64, Completion) {
-        self.write_len = len;
         let old_cb = std::mem::replace(&mut self.write_cb, cb);
+        (self.mark_in_flight(len), old_cb)
+    }
+
+    /// The flags and number of a write of `len` now in flight.
+    #[inline]
+    fn mark_in_flight(&mut self, len: usize) -> u64 {
+        self.write_len = len;
         self.writing = true;
         self.sync = true;
         self.expect_write_cb = true;
         self.write_seq = self.write_seq.wrapping_add(1);
-        (self.write_seq, old_cb)
+        self.write_seq
     }
 
     /// [`begin_write`](Self::begin_write) for a write given its own
@@ -39,12 +45,7 @@ impl<W> WriteState<W> {
         cb: Option<UserCallback>,
     ) -> (u64, Completion) {
         if cb.is_none() && self.write_cb.is_nop() {
-            self.write_len = len;
-            self.writing = true;
-            self.sync = true;
-            self.expect_write_cb = true;
-            self.write_seq = self.write_seq.wrapping_add(1);
-            return (self.write_seq, Completion::Nop);
+            return (self.mark_in_flight(len), Completion::Nop);
         }
         self.begin_write(len, Completion::from_option(cb))
     }
@@ -226,7 +227,7 @@ impl<R: 'static, W: 'static> Core<R, W> {
                 // Put it back unless the stream closed meanwhile (which
                 // released the hooks). Nothing else fills the slot (a call
                 // made meanwhile found it empty and left it so): the `None`
-                // it holds needs no drop.
+                // it holds needs no drop glue.
                 if !self.life.close_emitted.get() {
                     let empty = ws.write_hook_idle.replace(Some(hook));
                     debug_assert!(empty.is_none());
@@ -338,10 +339,8 @@ impl<R: 'static, W: 'static> Core<R, W> {
             state.expect_write_cb = false;
             state.length = length;
             // `write_len` is read only while a write is in flight, and the
-            // next one sets it: left as it is. The write counted in
-            // `pending_cb` when accepted, so this cannot underflow.
-            debug_assert!(state.pending_cb > 0, "pending_cb underflow");
-            state.pending_cb -= 1;
+            // next one sets it: left as it is.
+            state.dec_pending(1);
             state.ending
         };
         if ending {
