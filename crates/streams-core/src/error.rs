@@ -401,19 +401,7 @@ impl StreamError {
     /// assert_eq!(err.to_string(), "ENOENT: no such file or directory, open '/tmp/x'");
     /// ```
     pub fn from_syscall(error: io::Error, syscall: &str, path: Option<&str>) -> StreamError {
-        let code = errno_name(&error);
-        // Node's wording is libuv's (`uv_strerror`), not the C library's.
-        let mut description = match code.and_then(uv_description) {
-            Some(text) => text.to_string(),
-            None => error.to_string(),
-        };
-        if let Some(at) = description.find(" (os error") {
-            description.truncate(at);
-        }
-        if let Some(first) = description.get(..1) {
-            let lower = first.to_lowercase();
-            description.replace_range(..1, &lower);
-        }
+        let (code, description) = StreamError::describe_io(&error);
         let mut message = match code {
             Some(code) => format!("{code}: {description}, {syscall}"),
             None => format!("{description}, {syscall}"),
@@ -430,6 +418,43 @@ impl StreamError {
                 source: None,
             }),
         }
+    }
+
+    /// The errno name of an operating-system error (`"ENOENT"`, or `None`
+    /// for an error without one) and its description as Node words it
+    /// (libuv's `uv_strerror`, lower-cased: `"no such file or directory"`;
+    /// the error's own text where libuv has none): the parts of the
+    /// messages of [`from_syscall`](StreamError::from_syscall), for callers
+    /// that build Node's other forms with [`with_io`](StreamError::with_io).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use streams_core::StreamError;
+    ///
+    /// # #[cfg(target_os = "linux")]
+    /// # {
+    /// let (code, description) = StreamError::describe_io(&io::Error::from_raw_os_error(98));
+    /// assert_eq!(code, Some("EADDRINUSE"));
+    /// assert_eq!(description, "address already in use");
+    /// # }
+    /// ```
+    pub fn describe_io(error: &io::Error) -> (Option<&'static str>, String) {
+        let code = errno_name(error);
+        // Node's wording is libuv's (`uv_strerror`), not the C library's.
+        let mut description = match code.and_then(uv_description) {
+            Some(text) => text.to_string(),
+            None => error.to_string(),
+        };
+        if let Some(at) = description.find(" (os error") {
+            description.truncate(at);
+        }
+        if let Some(first) = description.get(..1) {
+            let lower = first.to_lowercase();
+            description.replace_range(..1, &lower);
+        }
+        (code, description)
     }
 
     /// An operating-system error with a message of the caller's: the code is

@@ -96,23 +96,11 @@ fn host_port(addr: SocketAddr) -> String {
 }
 
 /// The errno name of `error` and libuv's description of it, as
-/// `StreamError::from_syscall` words them (`"EADDRINUSE"`, `"address already
+/// `StreamError::describe_io` words them (`"EADDRINUSE"`, `"address already
 /// in use"`); an error without an errno name is named by its own text.
 fn describe(error: &io::Error) -> (String, String) {
-    let copy = match error.raw_os_error() {
-        Some(errno) => io::Error::from_raw_os_error(errno),
-        None => io::Error::new(error.kind(), error.to_string()),
-    };
-    let probe = StreamError::from_syscall(copy, "-", None);
-    let text = probe.message();
-    let text = text.strip_suffix(", -").unwrap_or(text);
-    match probe.code() {
-        Some(code) => {
-            let description = text.strip_prefix(code).and_then(|t| t.strip_prefix(": "));
-            (code.to_string(), description.unwrap_or(text).to_string())
-        }
-        None => (text.to_string(), text.to_string()),
-    }
+    let (code, description) = StreamError::describe_io(error);
+    (code.map_or_else(|| description.clone(), str::to_string), description)
 }
 
 #[cfg(test)]
