@@ -409,15 +409,7 @@ impl StreamError {
         if let Some(path) = path {
             message.push_str(&format!(" '{path}'"));
         }
-        StreamError {
-            repr: Arc::new(Repr {
-                kind: ErrorKind::Io,
-                code: code.map(Cow::Borrowed),
-                message: message.into(),
-                io: Some(error),
-                source: None,
-            }),
-        }
+        StreamError::with_io(error, message)
     }
 
     /// The errno name of an operating-system error (`"ENOENT"`, or `None`
@@ -658,20 +650,11 @@ impl std::error::Error for StreamError {
 
 impl From<io::Error> for StreamError {
     fn from(error: io::Error) -> StreamError {
-        let code = errno_name(&error);
-        let message = match code {
+        let message = match errno_name(&error) {
             Some(name) => format!("{name}: {error}"),
             None => error.to_string(),
         };
-        StreamError {
-            repr: Arc::new(Repr {
-                kind: ErrorKind::Io,
-                code: code.map(Cow::Borrowed),
-                message: message.into(),
-                io: Some(error),
-                source: None,
-            }),
-        }
+        StreamError::with_io(error, message)
     }
 }
 
