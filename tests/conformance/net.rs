@@ -8,7 +8,7 @@ use bytes::Bytes;
 use streams::encoding::Encoding;
 use streams::net::events::{Close, Connect, Data, End, Error, Listening};
 use streams::net::{
-    connect, create_connection, create_server, ConnectOptions, ServerOptions, Socket,
+    connect, create_connection, create_server, ConnectOptions, Server, ServerOptions, Socket,
 };
 use streams::{run, StreamError};
 
@@ -26,6 +26,26 @@ fn collect(socket: &Socket) -> Rc<RefCell<String>> {
     socket.on(Data, move |d: &Bytes| g.borrow_mut().push_str(&String::from_utf8_lossy(d)));
     got
 }
+
+/// The end of a scenario with a server: on the client's `'close'`, log
+/// it, close the server, and once it is closed log what the server's
+/// sockets saw (collected in `events`), then `server closed`.
+fn on_client_close(t: &Trace, client: &Socket, server: &Server, events: &ServerEvents) {
+    let (t, c, s, ev) = (t.clone(), client.clone(), server.clone(), events.clone());
+    client.on(Close, move |_| {
+        log!(t, "client close hadError {}", c.had_error());
+        let (t, ev) = (t.clone(), ev.clone());
+        s.close_with(move |_| {
+            for e in ev.borrow().iter() {
+                t.log(e.clone());
+            }
+            t.log("server closed");
+        });
+    });
+}
+
+/// What a scenario's server sockets saw, logged after the server closed.
+type ServerEvents = Rc<RefCell<Vec<String>>>;
 
 #[test]
 fn net_echo() {
@@ -98,17 +118,7 @@ fn net_halfopen() {
             let received = collect(&client);
             let (t1, r1) = (tt.clone(), received.clone());
             client.on(End, move |_| log!(t1, "client end received {}", json(&r1.borrow())));
-            let (t2, c2, s2, ev) = (tt.clone(), client.clone(), s.clone(), server_events.clone());
-            client.on(Close, move |_| {
-                log!(t2, "client close hadError {}", c2.had_error());
-                let (t3, ev) = (t2.clone(), ev.clone());
-                s2.close_with(move |_| {
-                    for e in ev.borrow().iter() {
-                        t3.log(e.clone());
-                    }
-                    t3.log("server closed");
-                });
-            });
+            on_client_close(&tt, &client, &s, &server_events);
             client.end_str("hello", None);
         });
     });
@@ -220,17 +230,7 @@ fn net_read_econnreset() {
             let t1 = tt.clone();
             client
                 .on(Error, move |e: &StreamError| log!(t1, "client error {}", error_line(e, None)));
-            let (t2, c2, s2, ev) = (tt.clone(), client.clone(), s.clone(), server_events.clone());
-            client.on(Close, move |_| {
-                log!(t2, "client close hadError {}", c2.had_error());
-                let (t3, ev) = (t2.clone(), ev.clone());
-                s2.close_with(move |_| {
-                    for e in ev.borrow().iter() {
-                        t3.log(e.clone());
-                    }
-                    t3.log("server closed");
-                });
-            });
+            on_client_close(&tt, &client, &s, &server_events);
             client.write(Bytes::from("x"));
         });
     });
